@@ -1,0 +1,80 @@
+"""Shared building blocks for config models: strict base model, durations, kind-keyed entries."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+class Model(BaseModel):
+    """Base for every config model: unknown keys refused, no silent type coercion."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def parse_duration(value: object) -> float:
+    """Turn `500ms`, `2s`, `10m`, `1h`, `7d` (or a bare number of seconds) into seconds.
+
+    Raises:
+        ValueError: with a message that says what to write instead.
+    """
+    if isinstance(value, bool):
+        raise ValueError("expected a duration such as 500ms, 2s, 10m or 1h")
+    if isinstance(value, int | float):
+        if value < 0:
+            raise ValueError("a duration cannot be negative")
+        return float(value)
+    if isinstance(value, str):
+        m = _DURATION_RE.match(value)
+        if m:
+            return float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
+    raise ValueError(f"{value!r} is not a duration: write e.g. 500ms, 2s, 10m or 1h")
+
+
+def format_duration(seconds: float) -> str:
+    """Inverse of :func:`parse_duration` for display and schema examples."""
+    if seconds < 1:
+        return f"{round(seconds * 1000)}ms"
+    for unit, size in (("d", 86400.0), ("h", 3600.0), ("m", 60.0)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
+Duration = Annotated[
+    float,
+    BeforeValidator(parse_duration),
+    PlainSerializer(format_duration, return_type=str),
+]
+"""Seconds, written in config as `2s`, `500ms`, `10m`..."""
+
+
+def split_kind(data: Any, kinds: tuple[str, ...], what: str) -> Any:
+    """Validate a kind-keyed list entry (`- http: {url: ...}` plus common fields).
+
+    Exactly one of ``kinds`` must be present as a key. Used from ``model_validator(mode="before")``
+    in the models of services, log sources, metrics and actions. Returns the data unchanged; the
+    model declares each kind as an optional field and reads :func:`kind_of` afterwards.
+    """
+    if not isinstance(data, dict):
+        return data
+    present = [k for k in kinds if k in data]
+    if len(present) != 1:
+        listed = ", ".join(kinds)
+        if not present:
+            raise ValueError(f"{what} needs exactly one kind key, one of: {listed}")
+        raise ValueError(f"{what} has several kind keys ({', '.join(present)}): keep one")
+    return data
+
+
+def kind_of(model: BaseModel, kinds: tuple[str, ...]) -> str:
+    """The name of the kind key that is set on a kind-keyed model."""
+    for k in kinds:
+        if getattr(model, k, None) is not None:
+            return k
+    raise LookupError("no kind set")

@@ -1,0 +1,57 @@
+"""The root config model. Each later section lives in its own module and is added here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from cockpit.config.base import Model
+from cockpit.config.environments import Environment
+
+
+class UiSettings(Model):
+    """Look and feel: theme name and key-binding overrides (action name -> keys)."""
+
+    theme: str = "cockpit-dark"
+    keys: dict[str, str] = Field(default_factory=dict)
+    default_environment: str | None = None
+
+
+class CockpitConfig(Model):
+    """The whole configuration file."""
+
+    environments: dict[str, Environment]
+    ui: UiSettings = Field(default_factory=UiSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_environments(cls, data: Any) -> Any:
+        # Environment names are mapping keys; copy them into each model so protection defaults
+        # can look at the name.
+        if isinstance(data, dict) and isinstance(data.get("environments"), dict):
+            envs = {}
+            for name, env in data["environments"].items():
+                if isinstance(env, dict):
+                    env = {**env, "name": name}
+                elif env is None:
+                    env = {"name": name}
+                envs[name] = env
+            data = {**data, "environments": envs}
+        return data
+
+    @model_validator(mode="after")
+    def _check_refs(self) -> CockpitConfig:
+        if not self.environments:
+            raise ValueError("environments: at least one environment is needed")
+        default = self.ui.default_environment
+        if default is not None and default not in self.environments:
+            raise ValueError(
+                f"ui.default_environment names unknown environment {default!r}; "
+                f"known: {', '.join(self.environments)}"
+            )
+        return self
+
+    def environment_names_for(self, listed: list[str] | None) -> list[str]:
+        """Environments an entry applies to: the listed ones, or all when none are listed."""
+        return list(listed) if listed else list(self.environments)
