@@ -8,6 +8,8 @@ from pydantic import Field, model_validator
 
 from cockpit.config.base import Model
 from cockpit.config.environments import Environment
+from cockpit.config.logs import LogSourceConfig
+from cockpit.config.services import ServiceConfig
 
 
 class UiSettings(Model):
@@ -23,6 +25,8 @@ class CockpitConfig(Model):
 
     environments: dict[str, Environment]
     ui: UiSettings = Field(default_factory=UiSettings)
+    services: list[ServiceConfig] = Field(default_factory=list)
+    logs: list[LogSourceConfig] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -50,6 +54,14 @@ class CockpitConfig(Model):
                 f"ui.default_environment names unknown environment {default!r}; "
                 f"known: {', '.join(self.environments)}"
             )
+        for section in ("services", "logs"):
+            for index, entry in enumerate(getattr(self, section)):
+                for env in entry.environments or ():
+                    if env not in self.environments:
+                        raise ValueError(
+                            f"{section}[{index}] ({entry.name}): unknown environment {env!r}; "
+                            f"known: {', '.join(self.environments)}"
+                        )
         return self
 
     def environment_names_for(self, listed: list[str] | None) -> list[str]:
