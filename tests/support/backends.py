@@ -16,7 +16,11 @@ def backends_required() -> bool:
 def require_binary(name: str) -> str:
     """Return the path of ``name`` or skip (fail under CI) with a clear reason."""
     path = shutil.which(name) or next(
-        (p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}", f"/sbin/{name}") if os.path.exists(p)),
+        (
+            p
+            for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}", f"/sbin/{name}")
+            if os.path.exists(p)
+        ),
         None,
     )
     if path:

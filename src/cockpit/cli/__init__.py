@@ -33,13 +33,20 @@ class RichHelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", metavar="PATH", help="config file (else $COCKPIT_CONFIG, "
-                        "./cockpit.yaml, the XDG config dir, then the built-in local default)")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="config file (else $COCKPIT_CONFIG, "
+        "./cockpit.yaml, the XDG config dir, then the built-in local default)",
+    )
     parser.add_argument("--env", metavar="NAME", help="environment to focus")
     parser.add_argument("--read-only", action="store_true", help="refuse every action")
     parser.add_argument("--theme", metavar="NAME", help="theme name (cockpit-dark, war-room, ...)")
-    parser.add_argument("--state", metavar="PATH", help="SQLite state file (else $COCKPIT_STATE, "
-                        "then the XDG data dir)")
+    parser.add_argument(
+        "--state",
+        metavar="PATH",
+        help="SQLite state file (else $COCKPIT_STATE, then the XDG data dir)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,8 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(parser)
     subs = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
-        sub = subs.add_parser(name, help=help_text, description=help_text,
-                              formatter_class=RichHelpFormatter)
+        sub = subs.add_parser(
+            name, help=help_text, description=help_text, formatter_class=RichHelpFormatter
+        )
         module = importlib.import_module(module_name)
         module.add_arguments(sub)
         sub.set_defaults(_module=module_name)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
-_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$")
+DURATION_PATTERN = r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$"
+_DURATION_RE = re.compile(DURATION_PATTERN)
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
 
@@ -50,8 +51,34 @@ Duration = Annotated[
     float,
     BeforeValidator(parse_duration),
     PlainSerializer(format_duration, return_type=str),
+    # Editors should offer the written form (`2s`), not the number of seconds it becomes.
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": DURATION_PATTERN,
+            "examples": ["500ms", "2s", "10m", "1h"],
+        }
+    ),
 ]
 """Seconds, written in config as `2s`, `500ms`, `10m`..."""
+
+
+Loc = tuple[str | int, ...]
+"""A path inside the config data, as pydantic reports it: ``("environments", "prod", "badge")``."""
+
+
+class LocatedError(ValueError):
+    """Problems found by a model validator, each at a path relative to the model validated.
+
+    Raise it from a ``model_validator(mode="after")`` when the problem belongs to a field (such as
+    a reference to an unknown environment): the config loader reports each problem at the file
+    position of that field instead of at the enclosing mapping. ``str()`` joins the messages, so
+    plain pydantic users still read what is wrong.
+    """
+
+    def __init__(self, problems: list[tuple[Loc, str]]) -> None:
+        super().__init__("; ".join(message for _, message in problems))
+        self.problems = tuple(problems)
 
 
 def split_kind(data: Any, kinds: tuple[str, ...], what: str) -> Any:

@@ -1,0 +1,26 @@
+"""Short human ages and sizes for status lines ("3s ago", "2m", "1.2 GiB")."""
+
+from __future__ import annotations
+
+
+def format_age(seconds: float) -> str:
+    """``4s``, ``3m``, ``2h05m``, ``3d`` (never negative)."""
+    s = max(0, int(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m"
+    if s < 86400:
+        h, rem = divmod(s, 3600)
+        return f"{h}h{rem // 60:02d}m"
+    return f"{s // 86400}d"
+
+
+def format_bytes(n: float) -> str:
+    """Binary units like `free -h`: ``512 B``, ``3.4 MiB``, ``1.2 GiB``."""
+    value = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(value) < 1024 or unit == "TiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TiB"

@@ -1,0 +1,312 @@
+"""The cockpit application: banner, four panes, footer; data arrives from workers as messages."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Tab, Tabs
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from cockpit.config.environments import Environment
+from cockpit.config.models import CockpitConfig
+from cockpit.sources.metrics.host import HostSampler
+from cockpit.sources.metrics.processes import ProcessSampler
+from cockpit.state.checklists import DAILY_HOST_CHECKLIST, Checklist, ChecklistBook
+from cockpit.state.paths import current_user
+from cockpit.ui.commands import EnvironmentCommands, ThemeCommands
+from cockpit.ui.messages import HostSampled, RetryRequested
+from cockpit.ui.screens.environments import EnvironmentScreen
+from cockpit.ui.screens.help import HelpScreen
+from cockpit.ui.themes import register_themes
+from cockpit.ui.widgets.banner import EnvBanner
+from cockpit.ui.widgets.checklists_pane import ChecklistsPane
+from cockpit.ui.widgets.health_pane import HealthPane
+from cockpit.ui.widgets.metrics_pane import MetricsPane
+from cockpit.ui.widgets.pane import Pane
+from cockpit.ui.widgets.placeholder_pane import LogsPane
+
+if TYPE_CHECKING:
+    from cockpit.state.store import Store
+
+WIDE_MIN_WIDTH = 120
+WIDE_MIN_HEIGHT = 32
+PANE_ORDER = ("health", "logs", "metrics", "checklists")
+
+
+@dataclass
+class AppContext:
+    """Everything the app needs from the command line, resolved before the UI starts."""
+
+    config: CockpitConfig
+    config_path: str | None
+    environment: str
+    read_only: bool = False
+    theme: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    host_interval: float = 1.0
+    store: Store | None = None
+    live: bool = True
+    """False stops the background samplers (tests feed data by hand)."""
+    clock: Callable[[], float] = time.time
+    base_dir: Path = field(default_factory=Path.cwd)
+
+
+class _Loaded:
+    """A tiny view used by palette providers (kept separate so they need no app internals)."""
+
+    def __init__(self, config: CockpitConfig) -> None:
+        self.config = config
+
+
+class CockpitApp(App[int]):
+    """The terminal operations cockpit."""
+
+    TITLE = "ops-cockpit"
+    CSS_PATH = "styles/app.tcss"
+    COMMANDS = App.COMMANDS | {EnvironmentCommands, ThemeCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="quit_ctrl_c"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("e", "switch_env", "Env", id="switch_env"),
+        Binding("t", "cycle_theme", "Theme", id="cycle_theme"),
+        Binding("1", "show_pane('health')", "Health", id="pane_health", show=False),
+        Binding("2", "show_pane('logs')", "Logs", id="pane_logs", show=False),
+        Binding("3", "show_pane('metrics')", "Metrics", id="pane_metrics", show=False),
+        Binding("4", "show_pane('checklists')", "Checklists", id="pane_checklists", show=False),
+        Binding("r", "retry", "Retry", id="retry", show=False),
+    ]
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.loaded = _Loaded(context.config)
+        self.env_name = context.environment
+        self.active_pane = "health"
+        self._host_sampler: HostSampler | None = None
+        self._process_sampler: ProcessSampler | None = None
+        self._theme_problems = register_themes(self)
+        wanted = context.theme or context.config.ui.theme
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            self._theme_problems.append(
+                f"unknown theme {wanted!r}; available: {', '.join(sorted(self.available_themes))}"
+            )
+            self.theme = "cockpit-dark"
+        if context.config.ui.keys:
+            self.set_keymap(dict(context.config.ui.keys))
+
+    # ---- layout -------------------------------------------------------------------------------
+
+    @property
+    def environment(self) -> Environment:
+        """The environment in focus."""
+        return self.context.config.environments[self.env_name]
+
+    def compose(self) -> ComposeResult:
+        banner = EnvBanner(id="banner")
+        banner.clock = self.context.clock
+        banner.env_count = len(self.context.config.environments)
+        yield banner
+        yield Tabs(
+            Tab("1 Health", id="tab-health"),
+            Tab("2 Logs", id="tab-logs"),
+            Tab("3 Metrics", id="tab-metrics"),
+            Tab("4 Checklists", id="tab-checklists"),
+            id="pane-tabs",
+        )
+        with Container(id="panes"):
+            yield HealthPane()
+            yield LogsPane()
+            yield MetricsPane()
+            yield ChecklistsPane(self.checklists())
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._apply_environment()
+        self._apply_layout(self.size.width, self.size.height)
+        self.set_interval(1.0, self._tick, name="freshness")
+        if self.context.live:
+            self.start_host_sampling()
+        for problem in self._theme_problems:
+            self.notify(problem, title="Theme", severity="warning", timeout=8)
+        for warning in self.context.warnings:
+            self.notify(warning, severity="warning", timeout=10)
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_layout(event.size.width, event.size.height)
+
+    def _apply_layout(self, width: int, height: int) -> None:
+        wide = width >= WIDE_MIN_WIDTH and height >= WIDE_MIN_HEIGHT
+        self.screen.set_class(wide, "-wide")
+        self.screen.set_class(not wide, "-compact")
+        self._show_active()
+
+    def _show_active(self) -> None:
+        for pane in self.query(Pane):
+            pane.set_class(pane.id == self.active_pane, "-active")
+        tabs = self.query_one("#pane-tabs", Tabs)
+        if tabs.active != f"tab-{self.active_pane}":
+            tabs.active = f"tab-{self.active_pane}"
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id:
+            name = event.tab.id.removeprefix("tab-")
+            if name != self.active_pane:
+                self.action_show_pane(name)
+
+    def action_show_pane(self, name: str) -> None:
+        """Bring a pane forward (compact layout) and focus its first focusable widget."""
+        if name not in PANE_ORDER:
+            return
+        self.active_pane = name
+        self._show_active()
+        pane = self.query_one(f"#{name}", Pane)
+        focusable = [w for w in pane.query("*") if w.focusable]
+        if focusable:
+            focusable[0].focus()
+
+    def checklists(self) -> list[Checklist]:
+        """Checklists shown for every environment (built-in first)."""
+        return [DAILY_HOST_CHECKLIST]
+
+    # ---- environment, theme, help -----------------------------------------------------------
+
+    def _apply_environment(self) -> None:
+        banner = self.query_one(EnvBanner)
+        banner.environment = self.environment
+        banner.read_only = self.context.read_only
+        warning = next((w for w in self.context.warnings if w.startswith("state")), None)
+        banner.warning = warning
+        self.sub_title = self.env_name
+        self.screen.set_class(self.environment.is_production, "-production")
+        store = self.context.store
+        self.query_one(ChecklistsPane).bind(
+            ChecklistBook(store) if store is not None else None, self.env_name, current_user()
+        )
+
+    def switch_environment(self, name: str) -> None:
+        """Focus another environment; every pane follows."""
+        if name not in self.context.config.environments or name == self.env_name:
+            return
+        self.env_name = name
+        self._apply_environment()
+        self.notify(f"Environment: {name}", timeout=3)
+
+    def action_switch_env(self) -> None:
+        """Open the environment switcher."""
+        if len(self.context.config.environments) < 2:
+            self.notify("Only one environment is configured.", timeout=3)
+            return
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.switch_environment(name)
+
+        self.push_screen(EnvironmentScreen(self.context.config.environments, self.env_name), chosen)
+
+    def action_cycle_theme(self) -> None:
+        """Move to the next registered cockpit theme."""
+        names = sorted(n for n in self.available_themes if not n.startswith("textual-"))
+        if not names:
+            return
+        index = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(index + 1) % len(names)]
+        self.notify(f"Theme: {self.theme}", timeout=2)
+
+    def action_help(self) -> None:
+        """Show every active key and what it does."""
+        keys: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for active in self.active_bindings.values():
+            b = active.binding
+            if not b.description or b.description in seen:
+                continue
+            seen.add(b.description)
+            keys.append((self.get_key_display(b), b.description))
+        self.push_screen(HelpScreen(keys))
+
+    def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Switch environment", "Pick the environment in focus", self.action_switch_env
+        )
+
+    # ---- data ---------------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        with self.batch_update():
+            for pane in self.query(Pane):
+                pane.refresh_freshness()
+            self.query_one(EnvBanner).refresh()
+
+    def start_host_sampling(self) -> None:
+        """(Re)start the worker that reads host metrics and processes."""
+        self.query_one(MetricsPane).error = None
+        self._sample_host()
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="metrics",
+        exit_on_error=False,
+        description="sample host metrics and processes",
+    )
+    def _sample_host(self) -> None:
+        worker = get_current_worker()
+        if self._host_sampler is None:
+            self._host_sampler = HostSampler()
+            self._process_sampler = ProcessSampler()
+        assert self._process_sampler is not None
+        self._process_sampler.top()
+        interval = self.context.host_interval
+        next_at = time.monotonic() + 0.25
+        while not worker.is_cancelled:
+            delay = next_at - time.monotonic()
+            if delay > 0:
+                time.sleep(min(delay, 0.25))
+                continue
+            next_at = time.monotonic() + interval
+            sample = self._host_sampler.sample()
+            processes = self._process_sampler.top(25)
+            self.post_message(HostSampled(sample, processes))
+
+    def on_host_sampled(self, message: HostSampled) -> None:
+        with self.batch_update():
+            self.query_one(MetricsPane).add_host_sample(message.sample)
+            self.query_one(HealthPane).show_processes(message.processes)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # One failure handler for every worker: the pane behind it shows the reason.
+        if event.state is not WorkerState.ERROR:
+            return
+        worker = event.worker
+        pane_name = worker.group if worker.group in PANE_ORDER else None
+        reason = f"{type(worker.error).__name__}: {worker.error}"
+        if pane_name:
+            self.query_one(f"#{pane_name}", Pane).error = reason
+        else:
+            self.notify(
+                reason, title=worker.description or "background task", severity="error", timeout=10
+            )
+
+    def action_retry(self) -> None:
+        """Retry the backend of the pane in focus (or the active pane)."""
+        self.post_message(RetryRequested(self.active_pane))
+
+    def on_retry_requested(self, message: RetryRequested) -> None:
+        if message.pane in ("metrics", "health") and self.context.live:
+            self.start_host_sampling()

@@ -1,0 +1,37 @@
+"""Messages that carry data from workers to widgets (data flows one way)."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from cockpit.sources.metrics.host import HostSample
+from cockpit.sources.metrics.processes import ProcessInfo
+
+
+class HostSampled(Message):
+    """A fresh host reading. Only the newest matters, so older ones in the queue are replaced."""
+
+    def __init__(self, sample: HostSample, processes: list[ProcessInfo]) -> None:
+        super().__init__()
+        self.sample = sample
+        self.processes = processes
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, HostSampled)
+
+
+class SourceFailed(Message):
+    """A backend behind a pane failed; the pane shows the reason and offers a retry."""
+
+    def __init__(self, pane: str, reason: str) -> None:
+        super().__init__()
+        self.pane = pane
+        self.reason = reason
+
+
+class RetryRequested(Message):
+    """The operator asked a pane to try its backend again."""
+
+    def __init__(self, pane: str) -> None:
+        super().__init__()
+        self.pane = pane

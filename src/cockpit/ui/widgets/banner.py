@@ -1,0 +1,79 @@
+"""The banner across the top: which environment the keys act on, unmistakably."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from cockpit.config.environments import Environment, Protection
+
+
+class EnvBanner(Widget):
+    """Environment name, description, protection, READ-ONLY badge, warnings and a UTC clock.
+
+    Production paints the whole bar in the theme's ``$prod-banner`` colour so a glance from across
+    the room tells where the keys point.
+    """
+
+    DEFAULT_CSS = """
+    EnvBanner {
+        height: 1;
+        width: 1fr;
+        background: $panel;
+        color: $foreground;
+    }
+    EnvBanner.-confirm {
+        background: $staging-banner;
+        color: $prod-banner-text;
+    }
+    EnvBanner.-production {
+        background: $prod-banner;
+        color: $prod-banner-text;
+        text-style: bold;
+    }
+    """
+
+    environment: reactive[Environment | None] = reactive(None, layout=False)
+    read_only: reactive[bool] = reactive(False)
+    warning: reactive[str | None] = reactive(None)
+    env_count: reactive[int] = reactive(1)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.clock: Callable[[], float] = time.time
+
+    def watch_environment(self, env: Environment | None) -> None:
+        prod = bool(env and env.is_production)
+        self.set_class(prod, "-production")
+        self.set_class(bool(env and not prod and env.guard is Protection.CONFIRM), "-confirm")
+
+    def render(self) -> Text:
+        env = self.environment
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if env is None:
+            return text
+        if env.is_production:
+            text.append(" ▲ PRODUCTION ", style="bold reverse")
+            text.append(" ")
+        name = env.badge or env.name
+        text.append(f" {name} ", style="bold")
+        if env.description:
+            text.append(f"{env.description}  ", style="italic")
+        text.append(f"protection:{env.guard.value}  ")
+        if self.read_only or env.read_only:
+            text.append(" READ-ONLY ", style="bold reverse")
+            text.append("  ")
+        if self.warning:
+            text.append(f"⚠ {self.warning}  ", style="bold")
+        if self.env_count > 1:
+            text.append(f"{self.env_count} envs (e)  ")
+        clock = time.strftime("%H:%M:%S UTC", time.gmtime(self.clock()))
+        pad = self.size.width - text.cell_len - len(clock) - 1
+        if pad > 0:
+            text.append(" " * pad)
+            text.append(clock)
+        return text

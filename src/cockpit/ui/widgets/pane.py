@@ -1,0 +1,105 @@
+"""The frame every cockpit pane shares: title, freshness, and an error state with a retry."""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from cockpit.text.age import format_age
+
+
+class Pane(Vertical, can_focus=False):
+    """A titled pane. Subclasses compose their body in :meth:`compose_body`.
+
+    The border subtitle always says how fresh the data is; when the backend fails the pane shows
+    the reason and how to retry instead of freezing on old data.
+    """
+
+    DEFAULT_CSS = """
+    Pane {
+        border: round $panel-lighten-2;
+        border-title-color: $foreground;
+        border-title-style: bold;
+        border-subtitle-color: $foreground-muted;
+        height: 1fr;
+        width: 1fr;
+        padding: 0 1;
+    }
+    Pane:focus-within {
+        border: round $primary;
+    }
+    Pane.-stale {
+        border-subtitle-color: $status-stale;
+    }
+    Pane.-error {
+        border: round $status-down;
+        border-subtitle-color: $status-down;
+    }
+    Pane > .pane--error {
+        display: none;
+        color: $status-down;
+        background: $status-down 15%;
+        padding: 0 1;
+        margin-bottom: 1;
+    }
+    Pane.-error > .pane--error {
+        display: block;
+    }
+    """
+
+    pane_id: str = "pane"
+    title: str = "Pane"
+    key: str = ""
+    stale_after: float = 10.0
+    """Seconds without fresh data before the subtitle turns stale."""
+
+    error: reactive[str | None] = reactive(None)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id or self.pane_id)
+        self.updated_at: float | None = None
+        self.note: str = ""
+        self.border_title = f"{self.key} {self.title}" if self.key else self.title
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="pane--error", markup=False)
+        yield from self.compose_body()
+
+    def compose_body(self) -> ComposeResult:
+        """The pane's own widgets."""
+        yield from ()
+
+    def mark_fresh(self, note: str = "") -> None:
+        """Record that new data arrived now; clears an error state."""
+        self.updated_at = time.monotonic()
+        self.note = note
+        if self.error is not None:
+            self.error = None
+        self.refresh_freshness()
+
+    def watch_error(self, error: str | None) -> None:
+        self.set_class(error is not None, "-error")
+        if error is not None:
+            self.query_one(".pane--error", Static).update(f"✖ {error}   (r: retry)")
+        self.refresh_freshness()
+
+    def refresh_freshness(self) -> None:
+        """Rewrite the subtitle; called on data arrival and by the app's 1 Hz tick."""
+        parts: list[str] = []
+        if self.note:
+            parts.append(self.note)
+        if self.error is not None:
+            parts.append("error")
+        if self.updated_at is None:
+            parts.append("waiting for data")
+            stale = False
+        else:
+            age = time.monotonic() - self.updated_at
+            stale = age > self.stale_after
+            parts.append(f"stale {format_age(age)}" if stale else f"{format_age(age)} ago")
+        self.set_class(stale, "-stale")
+        self.border_subtitle = " · ".join(parts)

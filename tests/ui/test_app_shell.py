@@ -1,0 +1,153 @@
+"""The app shell driven as a user would: keys in, widgets and messages checked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.widgets import OptionList, Tabs
+
+from cockpit.ui.app import CockpitApp
+from cockpit.ui.messages import HostSampled
+from cockpit.ui.screens.environments import EnvironmentScreen
+from cockpit.ui.screens.help import HelpScreen
+from cockpit.ui.widgets.banner import EnvBanner
+from cockpit.ui.widgets.metrics_pane import MetricsPane
+from cockpit.ui.widgets.pane import Pane
+from tests.ui.conftest import FIXED_PROCESSES, fixed_sample
+
+AppFactory = Callable[..., CockpitApp]
+
+
+async def test_environment_switch_with_keys(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        banner = app.query_one(EnvBanner)
+        assert banner.environment is not None and banner.environment.name == "local"
+        assert not banner.has_class("-production")
+        await pilot.press("e")
+        assert isinstance(app.screen, EnvironmentScreen)
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert app.env_name == "production"
+        assert banner.has_class("-production")
+        assert "PRODUCTION" in str(banner.render())
+        assert app.screen.has_class("-production")
+
+
+async def test_environment_switch_cancel_keeps_focus_env(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("e")
+        option_list = app.screen.query_one(OptionList)
+        assert option_list.option_count == 3
+        await pilot.press("down", "escape")
+        assert app.env_name == "local"
+
+
+async def test_help_lists_keys_and_closes(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = " ".join(k for _, k in app.screen._keys)
+        assert "Env" in shown and "Theme" in shown and "Quit" in shown
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_theme_cycle_and_shipped_themes(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        assert {"cockpit-dark", "war-room"} <= set(app.available_themes)
+        assert app.theme == "cockpit-dark"
+        await pilot.press("t")
+        assert app.theme != "cockpit-dark"
+        assert app.theme in app.available_themes
+
+
+async def test_theme_from_context(make_app: AppFactory) -> None:
+    app = make_app(theme="war-room")
+    async with app.run_test(size=(160, 45)):
+        assert app.theme == "war-room"
+        assert app.get_css_variables()["status-down"].upper() == "#FF2020"
+
+
+async def test_read_only_badge(make_app: AppFactory) -> None:
+    app = make_app(read_only=True)
+    async with app.run_test(size=(160, 45)):
+        assert "READ-ONLY" in str(app.query_one(EnvBanner).render())
+    app2 = make_app()
+    async with app2.run_test(size=(160, 45)):
+        assert "READ-ONLY" not in str(app2.query_one(EnvBanner).render())
+
+
+async def test_compact_layout_uses_tabs(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.screen.has_class("-compact")
+        assert app.query_one("#pane-tabs", Tabs).display
+        visible = [p.id for p in app.query(Pane) if p.display]
+        assert visible == ["health"]
+        await pilot.press("3")
+        visible = [p.id for p in app.query(Pane) if p.display]
+        assert visible == ["metrics"]
+        assert app.query_one(Tabs).active == "tab-metrics"
+
+
+async def test_wide_layout_shows_all_panes(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 45)):
+        assert app.screen.has_class("-wide")
+        assert not app.query_one("#pane-tabs", Tabs).display
+        assert [p.id for p in app.query(Pane) if p.display] == [
+            "health",
+            "logs",
+            "metrics",
+            "checklists",
+        ]
+
+
+async def test_host_sample_fills_metrics(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(MetricsPane)
+        assert pane.updated_at is None
+        for i in range(3):
+            app.post_message(HostSampled(fixed_sample(i), FIXED_PROCESSES))
+            await pilot.pause()
+        assert pane.series["cpu"].values() == [12.0, 13.0, 14.0]
+        assert pane.updated_at is not None
+        disk_row = app.query_one("#metric-disk--")
+        assert disk_row.has_class("-crit")  # 93.5% > 90% (seed 003's disk threshold)
+
+
+async def test_keymap_override_from_config(make_app: AppFactory) -> None:
+    cfg = {"environments": {"a": {}, "b": {}}, "ui": {"keys": {"switch_env": "ctrl+e"}}}
+    app = make_app(cfg, environment="a")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("e")
+        assert not isinstance(app.screen, EnvironmentScreen)
+        await pilot.press("ctrl+e")
+        assert isinstance(app.screen, EnvironmentScreen)
+
+
+async def test_failed_worker_turns_pane_into_error(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+
+        def boom() -> None:
+            raise ConnectionError("backend unreachable")
+
+        app.run_worker(boom, thread=True, group="metrics", exit_on_error=False)
+        await pilot.pause(0.3)
+        pane = app.query_one(MetricsPane)
+        assert pane.error is not None and "backend unreachable" in pane.error
+        assert pane.has_class("-error")
+        assert app.is_running
+
+
+async def test_quit_key(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+    assert app.return_code in (0, None)

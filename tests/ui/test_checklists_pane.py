@@ -1,0 +1,76 @@
+"""Ticking the built-in daily checklist: stored in SQLite before it shows, kept across restarts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import OptionList
+
+from cockpit.state.checklists import DAILY_HOST_CHECKLIST, ChecklistBook
+from cockpit.state.store import Store
+from cockpit.ui.app import CockpitApp
+from cockpit.ui.screens.note import NoteScreen
+from cockpit.ui.widgets.checklists_pane import ChecklistsPane
+
+AppFactory = Callable[..., CockpitApp]
+
+
+async def _wait_loaded(pane: ChecklistsPane, pilot: object) -> None:
+    for _ in range(50):
+        if pane.view is not None and not pane.pending:
+            return
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+    raise AssertionError("checklist never loaded")
+
+
+async def test_tick_is_stored_and_survives_restart(make_app: AppFactory, tmp_path: Path) -> None:
+    db = tmp_path / "state.db"
+    store = Store.open(db)
+    app = make_app(store=store)
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(ChecklistsPane)
+        await _wait_loaded(pane, pilot)
+        first = DAILY_HOST_CHECKLIST.items[0].id
+        pane.query_one(OptionList).focus()
+        await pilot.press("space")
+        await _wait_loaded(pane, pilot)
+        assert pane.view is not None and pane.view.states[first].done
+        assert pane.view.states[first].who == "tester"
+    store.close()
+
+    reopened = Store.open(db)
+    states = ChecklistBook(reopened).state("local", DAILY_HOST_CHECKLIST)
+    assert states[first].done and states[first].who == "tester"
+    app2 = make_app(store=reopened)
+    async with app2.run_test(size=(160, 45)) as pilot:
+        pane = app2.query_one(ChecklistsPane)
+        await _wait_loaded(pane, pilot)
+        assert pane.view is not None and pane.view.states[first].done
+        label = str(pane.query_one(OptionList).get_option_at_index(0).prompt)
+        assert label.startswith("[✓]") and "tester" in label
+    reopened.close()
+
+
+async def test_note_and_untick_per_environment(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(ChecklistsPane)
+        await _wait_loaded(pane, pilot)
+        pane.query_one(OptionList).focus()
+        await pilot.press("down", "n")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*"disk at 41%", "enter")
+        await _wait_loaded(pane, pilot)
+        second = DAILY_HOST_CHECKLIST.items[1].id
+        assert pane.view is not None
+        assert pane.view.states[second].done and pane.view.states[second].note == "disk at 41%"
+        await pilot.press("space")
+        await _wait_loaded(pane, pilot)
+        assert not pane.view.states[second].done
+        # Another environment has its own run.
+        app.switch_environment("staging")
+        await pilot.pause()
+        await _wait_loaded(pane, pilot)
+        assert pane.environment == "staging"
+        assert not any(s.done for s in pane.view.states.values())
