@@ -1,0 +1,402 @@
+"""Checklist definitions and who ticked what, when.
+
+Ticks are stored as append-only events; the state of a run is the latest event per item, so
+nothing an operator recorded is ever lost and the full history can be replayed. A *run* is one
+(environment, checklist, period): the period comes from the cadence (a UTC day, an ISO week, a
+month) or, for incident and one-off checklists, is an explicit run id such as the incident number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal, get_args
+
+from cockpit.state.audit import AuditLog
+from cockpit.state.store import Store, from_iso, to_iso, utc_now
+
+Cadence = Literal["daily", "weekly", "monthly", "incident", "once"]
+CADENCES: tuple[str, ...] = get_args(Cadence)
+
+_PERIOD_PATTERNS: dict[str, re.Pattern[str]] = {
+    "daily": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "weekly": re.compile(r"\d{4}-W\d{2}"),
+    "monthly": re.compile(r"\d{4}-\d{2}"),
+}
+_MAX_RUN_ID = 200
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    """One thing to check.
+
+    Attributes:
+        id: Stable key of the item within its checklist (ticks refer to it).
+        text: What to check, as shown to the operator.
+        hint: How to check it, e.g. the runbook's shell command; None when there is none.
+        command: A cockpit action that performs the check, or None.
+    """
+
+    id: str
+    text: str
+    hint: str | None = None
+    command: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    """A named list of items ticked once per period.
+
+    Attributes:
+        id: Stable key (ticks refer to it).
+        title: Shown as the heading.
+        cadence: How runs are keyed: daily, weekly, monthly, incident or once.
+        items: The items, in display order.
+        source: Where the definition came from (a runbook path, config, ``built-in``).
+    """
+
+    id: str
+    title: str
+    cadence: Cadence
+    items: tuple[ChecklistItem, ...]
+    source: str
+
+    def __post_init__(self) -> None:
+        """Refuse definitions that would make ticks ambiguous."""
+        if not self.id:
+            raise ValueError("a checklist needs an id")
+        if self.cadence not in CADENCES:
+            raise ValueError(f"checklist {self.id}: unknown cadence {self.cadence!r}")
+        seen: set[str] = set()
+        for item in self.items:
+            if not item.id:
+                raise ValueError(f"checklist {self.id}: an item has no id")
+            if item.id in seen:
+                raise ValueError(f"checklist {self.id}: item id {item.id!r} is used twice")
+            seen.add(item.id)
+
+    def item(self, item_id: str) -> ChecklistItem:
+        """The item called ``item_id``.
+
+        Raises:
+            KeyError: No such item.
+        """
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(f"checklist {self.id} has no item {item_id!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class TickState:
+    """Where one item of a run stands.
+
+    Attributes:
+        done: Ticked (True) or not (False).
+        who: Who ticked or unticked it last; None if nobody touched it yet.
+        at: When that happened (aware, UTC), or None.
+        note: The note given with that tick or untick.
+    """
+
+    done: bool
+    who: str | None = None
+    at: datetime | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TickEvent:
+    """One stored tick or untick."""
+
+    id: int
+    environment: str
+    checklist_id: str
+    period: str
+    item_id: str
+    done: bool
+    who: str
+    at: datetime
+    note: str | None
+
+
+def current_period(cadence: Cadence, now: datetime | None = None) -> str:
+    """The period key of a calendar cadence at ``now`` (UTC), e.g. ``2024-05-01``.
+
+    Days, weeks and months are UTC so that operators in different zones share one run.
+
+    Raises:
+        ValueError: ``incident`` and ``once`` have no calendar period (pass a run id instead),
+            or ``now`` is naive.
+    """
+    if now is not None and now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    moment = (now or utc_now()).astimezone(UTC)
+    if cadence == "daily":
+        return moment.strftime("%Y-%m-%d")
+    if cadence == "weekly":
+        year, week, _ = moment.isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    if cadence == "monthly":
+        return moment.strftime("%Y-%m")
+    raise ValueError(f"a {cadence} checklist has no calendar period: give an explicit run id")
+
+
+def resolve_period(checklist: Checklist, period: str | None, now: datetime | None = None) -> str:
+    """The period to use for ``checklist``: ``period`` checked, or the current one.
+
+    Raises:
+        ValueError: The period does not fit the cadence, or an incident/once checklist got none.
+    """
+    if period is None:
+        if checklist.cadence in _PERIOD_PATTERNS:
+            return current_period(checklist.cadence, now)
+        raise ValueError(
+            f"checklist {checklist.id} is {checklist.cadence}: give a run id (e.g. the incident id)"
+        )
+    pattern = _PERIOD_PATTERNS.get(checklist.cadence)
+    if pattern is not None:
+        if not pattern.fullmatch(period):
+            raise ValueError(
+                f"{period!r} is not a {checklist.cadence} period "
+                f"(expected like {current_period(checklist.cadence)})"
+            )
+        return period
+    run_id = period.strip()
+    if not run_id or len(run_id) > _MAX_RUN_ID or not run_id.isprintable():
+        raise ValueError(f"run id must be 1-{_MAX_RUN_ID} printable characters")
+    return run_id
+
+
+class ChecklistBook:
+    """Ticks of checklist runs, kept in the store, each mirrored in the audit trail."""
+
+    def __init__(self, store: Store, audit: AuditLog | None = None) -> None:
+        """Record into ``store``; audit records go to ``audit`` (a new AuditLog when None)."""
+        self._store = store
+        self._audit = audit or AuditLog(store)
+
+    def tick(
+        self,
+        env: str,
+        checklist: Checklist,
+        item_id: str,
+        who: str,
+        note: str | None = None,
+        *,
+        period: str | None = None,
+    ) -> TickEvent:
+        """Mark an item done in a run (the current period unless ``period`` is given).
+
+        Returns:
+            The stored event.
+
+        Raises:
+            KeyError: The checklist has no such item.
+            ValueError: Bad period or run id, or empty environment or who.
+            cockpit.state.store.StoreReadOnlyError: The store refuses writes.
+        """
+        return self._append(env, checklist, item_id, who, note, period, done=True)
+
+    def untick(
+        self,
+        env: str,
+        checklist: Checklist,
+        item_id: str,
+        who: str,
+        note: str | None = None,
+        *,
+        period: str | None = None,
+    ) -> TickEvent:
+        """Mark an item not done again; the earlier tick stays in the history.
+
+        Raises:
+            KeyError: The checklist has no such item.
+            ValueError: Bad period or run id, or empty environment or who.
+            cockpit.state.store.StoreReadOnlyError: The store refuses writes.
+        """
+        return self._append(env, checklist, item_id, who, note, period, done=False)
+
+    def _append(
+        self,
+        env: str,
+        checklist: Checklist,
+        item_id: str,
+        who: str,
+        note: str | None,
+        period: str | None,
+        *,
+        done: bool,
+    ) -> TickEvent:
+        item = checklist.item(item_id)
+        if not env.strip() or not who.strip():
+            raise ValueError("a tick needs an environment and a who")
+        run = resolve_period(checklist, period)
+        if note is not None:
+            note = note.strip() or None
+        at = utc_now()
+        verb = "ticked" if done else "unticked"
+        with self._store.write() as conn:
+            cur = conn.execute(
+                "INSERT INTO checklist_events "
+                "(environment, checklist_id, period, item_id, done, who, at, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (env, checklist.id, run, item_id, int(done), who, to_iso(at), note),
+            )
+            event_id = int(cur.lastrowid or 0)
+            self._audit.record(
+                f"checklist.{'tick' if done else 'untick'}",
+                env,
+                who,
+                f"{verb} {item.text!r} in {checklist.title} ({run})",
+                {
+                    "checklist": checklist.id,
+                    "period": run,
+                    "item": item_id,
+                    "note": note,
+                    "event_id": event_id,
+                },
+            )
+        return TickEvent(event_id, env, checklist.id, run, item_id, done, who, at, note)
+
+    def state(
+        self, env: str, checklist: Checklist, period: str | None = None
+    ) -> dict[str, TickState]:
+        """Every item of the checklist (in order) with its latest tick state in the run.
+
+        Items nobody touched are ``TickState(done=False)``. Events for items since removed from
+        the definition are left out here but stay in :meth:`history`.
+        """
+        run = resolve_period(checklist, period)
+        rows = self._store.read(
+            "SELECT e.item_id, e.done, e.who, e.at, e.note FROM checklist_events AS e "
+            "JOIN (SELECT item_id, MAX(id) AS last FROM checklist_events "
+            "WHERE environment = ? AND checklist_id = ? AND period = ? GROUP BY item_id) AS m "
+            "ON e.id = m.last",
+            (env, checklist.id, run),
+        )
+        latest = {
+            r["item_id"]: TickState(bool(r["done"]), r["who"], from_iso(r["at"]), r["note"])
+            for r in rows
+        }
+        return {item.id: latest.get(item.id, TickState(done=False)) for item in checklist.items}
+
+    def history(
+        self,
+        env: str,
+        checklist: Checklist,
+        period: str | None = None,
+        *,
+        item_id: str | None = None,
+    ) -> list[TickEvent]:
+        """Every tick and untick, oldest first.
+
+        Args:
+            env: The environment.
+            checklist: The checklist.
+            period: One run only; every run when None.
+            item_id: One item only.
+        """
+        sql = "SELECT * FROM checklist_events WHERE environment = ? AND checklist_id = ?"
+        params: list[str] = [env, checklist.id]
+        if period is not None:
+            sql += " AND period = ?"
+            params.append(resolve_period(checklist, period))
+        if item_id is not None:
+            sql += " AND item_id = ?"
+            params.append(item_id)
+        rows = self._store.read(sql + " ORDER BY id", params)
+        return [
+            TickEvent(
+                id=int(r["id"]),
+                environment=r["environment"],
+                checklist_id=r["checklist_id"],
+                period=r["period"],
+                item_id=r["item_id"],
+                done=bool(r["done"]),
+                who=r["who"],
+                at=from_iso(r["at"]),
+                note=r["note"],
+            )
+            for r in rows
+        ]
+
+    def periods(self, env: str, checklist: Checklist) -> list[str]:
+        """The runs of ``checklist`` in ``env`` that have any event, most recently active first."""
+        rows = self._store.read(
+            "SELECT period FROM checklist_events WHERE environment = ? AND checklist_id = ? "
+            "GROUP BY period ORDER BY MAX(id) DESC",
+            (env, checklist.id),
+        )
+        return [r["period"] for r in rows]
+
+    def export_markdown(self, env: str, checklist: Checklist, period: str | None = None) -> str:
+        """A Markdown report of one run: heading, environment, period, each item with who/when.
+
+        Notes and names are flattened to one line so they cannot break the report's structure.
+        """
+        run = resolve_period(checklist, period)
+        states = self.state(env, checklist, run)
+        done = sum(s.done for s in states.values())
+        lines = [
+            f"# {_one_line(checklist.title)}",
+            "",
+            f"- Environment: {_one_line(env)}",
+            f"- Period: {run} ({checklist.cadence})",
+            f"- Checklist: {checklist.id} (source: {_one_line(checklist.source)})",
+            f"- Progress: {done}/{len(states)} done",
+            f"- Exported: {_when(utc_now())}",
+            "",
+        ]
+        for item in checklist.items:
+            st = states[item.id]
+            line = f"- [{'x' if st.done else ' '}] {_one_line(item.text)}"
+            if st.who is not None and st.at is not None:
+                action = "ticked" if st.done else "unticked"
+                line += f" — {action} by {_one_line(st.who)} at {_when(st.at)}"
+            if st.note:
+                line += f" — note: {_one_line(st.note)}"
+            lines.append(line)
+        return "\n".join(lines) + "\n"
+
+
+def _when(moment: datetime) -> str:
+    return to_iso(moment)[:19].replace("T", " ") + " UTC"
+
+
+def _one_line(text: str) -> str:
+    # Control, format (bidi) and line-break characters would reshape the report; show a space.
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+DAILY_HOST_CHECKLIST = Checklist(
+    id="daily-host",
+    title="Daily host health checks",
+    cadence="daily",
+    source="built-in (operational runbook: System Health Monitoring / Daily Health Checks)",
+    items=(
+        ChecklistItem(
+            "app-health",
+            "Application health endpoint responds",
+            hint="curl -f http://localhost:8000/health",
+        ),
+        ChecklistItem(
+            "database",
+            "Database connectivity and connection count are normal",
+            hint='psql $DATABASE_URL -c "SELECT count(*) FROM pg_stat_activity;"',
+        ),
+        ChecklistItem("disk", "Disk usage is within capacity", hint="df -h"),
+        ChecklistItem("memory", "Memory usage is normal", hint="free -h"),
+        ChecklistItem(
+            "recent-errors",
+            "No unexpected recent errors in the error log",
+            hint="tail -n 100 /var/log/ai-data-readiness/error.log",
+        ),
+        ChecklistItem(
+            "alerts",
+            "Recent alerts and notifications reviewed",
+            hint="Review the monitoring system's alerts raised since the last check",
+        ),
+    ),
+)
+"""The built-in daily checklist, from the daily health checks of the generic platform runbook."""
