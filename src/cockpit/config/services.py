@@ -1,8 +1,234 @@
-"""Service health-check config (`services:`). Schema filled in by the health-check work."""
+"""Service health-check config (`services:`): each service has kind-keyed checks.
+
+```yaml
+services:
+  - name: api
+    checks:
+      - http: {url: "https://api.example.com/health", conditions: ["[STATUS] == 200"]}
+        failure_threshold: 2
+      - kubernetes: {deployment: api}
+```
+"""
 
 from __future__ import annotations
 
-from cockpit.config.base import Model
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, field_validator, model_validator
+
+from cockpit.config.base import Duration, Loc, LocatedError, Model, kind_of, split_kind
+
+CHECK_KINDS = (
+    "http",
+    "tcp",
+    "kubernetes",
+    "docker",
+    "azure_webapp",
+    "prometheus",
+    "process",
+    "command",
+    "host",
+)
+HTTP_PLACEHOLDERS = frozenset({"STATUS", "RESPONSE_TIME", "BODY", "CERTIFICATE_EXPIRATION"})
+PROMETHEUS_PLACEHOLDERS = frozenset({"VALUE"})
+
+
+def _check_condition(text: str, allowed: frozenset[str]) -> str:
+    # Imported here: the condition grammar lives with its evaluator in the health sources.
+    from cockpit.sources.health.conditions import parse_condition
+
+    parse_condition(text, allowed)
+    return text
+
+
+def _http_condition(text: str) -> str:
+    return _check_condition(text, HTTP_PLACEHOLDERS)
+
+
+def _prometheus_condition(text: str) -> str:
+    return _check_condition(text, PROMETHEUS_PLACEHOLDERS)
+
+
+# Validated one by one so a config error points at the list item that is wrong.
+HttpCondition = Annotated[str, AfterValidator(_http_condition)]
+PrometheusCondition = Annotated[str, AfterValidator(_prometheus_condition)]
+
+
+class Probe(Model):
+    """Fields every check kind shares."""
+
+    timeout: Duration = Field(default=10.0, gt=0)
+
+
+class HttpProbe(Probe):
+    """An HTTP(S) request judged by conditions (default: status 2xx)."""
+
+    url: str
+    method: str = "GET"
+    headers: dict[str, str] = Field(default_factory=dict)
+    body: str | None = None
+    verify: bool | str = True
+    follow_redirects: bool = False
+    conditions: list[HttpCondition] = Field(default_factory=list)
+    warn_conditions: list[HttpCondition] = Field(default_factory=list)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"url {value!r} must start with http:// or https://")
+        return value
+
+
+class TcpProbe(Probe):
+    """A TCP connect to host:port (Postgres, Redis, ...)."""
+
+    host: str
+    port: int = Field(ge=1, le=65535)
+
+
+class KubernetesProbe(Probe):
+    """A deployment's replicas and its pods, or the pods matching a label selector.
+
+    Always uses the environment's explicit context and namespace.
+    """
+
+    deployment: str | None = None
+    selector: str | None = None
+    max_restarts: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _target(self) -> KubernetesProbe:
+        if not self.deployment and not self.selector:
+            raise ValueError("kubernetes check needs a deployment or a selector")
+        return self
+
+
+class DockerProbe(Probe):
+    """A container's state and HEALTHCHECK status through the Engine API."""
+
+    container: str
+
+
+class AzureWebappProbe(Probe):
+    """An App Service (Microsoft.Web/sites) state through Azure Resource Manager."""
+
+    name: str
+    resource_group: str | None = None
+
+
+class PrometheusProbe(Probe):
+    """A PromQL instant query; every returned series must satisfy the conditions."""
+
+    query: str
+    condition: str | None = None
+    conditions: list[PrometheusCondition] = Field(default_factory=list)
+    on_empty: Literal["up", "down", "unknown"] = "unknown"
+
+    @field_validator("condition")
+    @classmethod
+    def _condition(cls, value: str | None) -> str | None:
+        if value is not None:
+            _prometheus_condition(f"[VALUE] {value}")
+        return value
+
+    @property
+    def all_conditions(self) -> list[str]:
+        """``condition`` (shorthand for ``[VALUE] <condition>``) plus ``conditions``."""
+        short = [f"[VALUE] {self.condition.strip()}"] if self.condition else []
+        return short + list(self.conditions)
+
+
+class ProcessProbe(Probe):
+    """A local process found by exact name or by a command-line substring."""
+
+    name: str | None = None
+    cmdline: str | None = None
+    min_count: int = Field(default=1, ge=1)
+
+    @model_validator(mode="after")
+    def _target(self) -> ProcessProbe:
+        if not self.name and not self.cmdline:
+            raise ValueError("process check needs a name or a cmdline substring")
+        return self
+
+
+class CommandProbe(Probe):
+    """An argv list run without a shell; exit code 0 means up.
+
+    With ``nagios: true`` the exit code follows the Nagios plugin convention
+    (0 up, 1 degraded, 2 down, anything else unknown).
+    """
+
+    argv: list[str] = Field(min_length=1)
+    cwd: str | None = None
+    env: dict[str, str] = Field(default_factory=dict)
+    nagios: bool = False
+
+
+class Thresholds(Model):
+    """Warn (DEGRADED) and critical (DOWN) limits."""
+
+    warn: float | None = Field(default=None, strict=False)
+    crit: float | None = Field(default=None, strict=False)
+
+
+class DiskThresholds(Thresholds):
+    """Disk usage limits in percent, for the listed mount points."""
+
+    mounts: list[str] = Field(default_factory=lambda: ["/"])
+
+
+class HostProbe(Probe):
+    """Local disk, memory and load against thresholds (percent; load per core)."""
+
+    disk: DiskThresholds | None = Field(
+        default_factory=lambda: DiskThresholds(warn=80.0, crit=90.0)
+    )
+    memory: Thresholds | None = None
+    load: Thresholds | None = None
+
+
+class CheckConfig(Model):
+    """One check of a service: exactly one kind key plus scheduling fields.
+
+    ``failure_threshold`` consecutive failures turn an UP check DOWN, and ``success_threshold``
+    consecutive successes turn it UP again (the first result is taken as is).
+    """
+
+    name: str | None = None
+    environments: list[str] | None = None
+    interval: Duration | None = Field(default=None, gt=0)
+    failure_threshold: int = Field(default=1, ge=1)
+    success_threshold: int = Field(default=1, ge=1)
+
+    http: HttpProbe | None = None
+    tcp: TcpProbe | None = None
+    kubernetes: KubernetesProbe | None = None
+    docker: DockerProbe | None = None
+    azure_webapp: AzureWebappProbe | None = None
+    prometheus: PrometheusProbe | None = None
+    process: ProcessProbe | None = None
+    command: CommandProbe | None = None
+    host: HostProbe | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_kind(cls, data: Any) -> Any:
+        return split_kind(data, CHECK_KINDS, "a check")
+
+    @cached_property
+    def kind(self) -> str:
+        """The kind key that is set (``http``, ``tcp``, ...)."""
+        return kind_of(self, CHECK_KINDS)
+
+    @property
+    def probe(self) -> Probe:
+        """The kind's settings."""
+        value = getattr(self, self.kind)
+        assert isinstance(value, Probe)
+        return value
 
 
 class ServiceConfig(Model):
@@ -10,3 +236,44 @@ class ServiceConfig(Model):
 
     name: str
     environments: list[str] | None = None
+    description: str = ""
+    interval: Duration = Field(default=30.0, gt=0)
+    checks: list[CheckConfig] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _names(self) -> ServiceConfig:
+        problems: list[tuple[Loc, str]] = []
+        seen: set[str] = set()
+        for index, check in enumerate(self.checks):
+            if check.name and check.name in seen:
+                problems.append((("checks", index, "name"), f"duplicate check name {check.name!r}"))
+            seen.add(check.name or "")
+            for position, env in enumerate(check.environments or ()):
+                if self.environments and env not in self.environments:
+                    problems.append(
+                        (
+                            ("checks", index, "environments", position),
+                            f"environment {env!r} is not among the service's: "
+                            f"{', '.join(self.environments)}",
+                        )
+                    )
+        if problems:
+            raise LocatedError(problems)
+        return self
+
+    def check_names(self) -> list[str]:
+        """Display names: the given name, else the kind (numbered when a kind repeats)."""
+        taken = {c.name for c in self.checks if c.name}
+        seen: dict[str, int] = {}
+        out: list[str] = []
+        for check in self.checks:
+            if check.name:
+                out.append(check.name)
+                continue
+            seen[check.kind] = seen.get(check.kind, 0) + 1
+            label = check.kind if seen[check.kind] == 1 else f"{check.kind}-{seen[check.kind]}"
+            while label in taken:
+                label += "'"
+            taken.add(label)
+            out.append(label)
+        return out

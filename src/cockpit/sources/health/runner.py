@@ -1,0 +1,64 @@
+"""Run checks: each under its own timeout plus a hard outer bound, with bounded concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable
+
+from cockpit.config.base import format_duration
+from cockpit.sources.health.context import ProbeContext
+from cockpit.sources.health.describe import excerpt
+from cockpit.sources.health.model import CheckResult, Outcome, Status
+from cockpit.sources.health.plan import CheckJob
+from cockpit.sources.health.registry import BACKEND_KINDS, probe_for
+
+# The probe's own timeout should fire first; this margin is the hard bound behind it.
+HARD_BOUND_MARGIN = 0.5
+
+
+def _stamp(job: CheckJob, outcome: Outcome) -> CheckResult:
+    return CheckResult(
+        service=job.service,
+        environment=job.environment,
+        check=job.check,
+        kind=job.kind,
+        status=outcome.status,
+        latency_ms=outcome.latency_ms,
+        reason=outcome.reason,
+        conditions=list(outcome.conditions),
+        ts=time.time(),
+        detail=outcome.detail,
+    )
+
+
+async def execute(job: CheckJob, ctx: ProbeContext) -> CheckResult:
+    """Run one check now (no semaphore); never raises, never outlives its hard bound."""
+    start = time.monotonic()
+    try:
+        fn = probe_for(job.kind)
+        outcome = await asyncio.wait_for(fn(job, ctx), job.timeout + HARD_BOUND_MARGIN)
+    except TimeoutError:
+        status = Status.UNKNOWN if job.kind in BACKEND_KINDS else Status.DOWN
+        outcome = Outcome(
+            status,
+            f"timed out after {format_duration(job.timeout)}",
+            latency_ms=(time.monotonic() - start) * 1000.0,
+        )
+    except Exception as exc:  # a probe bug must become a result, not a crash of the run
+        outcome = Outcome(
+            Status.UNKNOWN,
+            f"check failed: {type(exc).__name__}: {excerpt(str(exc), 200)}",
+        )
+    return _stamp(job, outcome)
+
+
+async def execute_limited(job: CheckJob, ctx: ProbeContext) -> CheckResult:
+    """Run one check once a concurrency slot is free."""
+    async with ctx.semaphore:
+        return await execute(job, ctx)
+
+
+async def run_round(jobs: Iterable[CheckJob], ctx: ProbeContext) -> list[CheckResult]:
+    """Run every job once, concurrently (bounded by ``ctx.semaphore``), in job order."""
+    return list(await asyncio.gather(*(execute_limited(job, ctx) for job in jobs)))
