@@ -23,5 +23,5 @@ def test_production_flag_defaults_to_typed() -> None:
 def test_unknown_environment_reference_is_an_error() -> None:
     with pytest.raises(ValidationError, match="unknown environment 'nope'"):
         CockpitConfig.model_validate(
-            {"environments": {"local": {}}, "services": [{"name": "a", "environments": ["nope"]}]}
+            {"environments": {"local": {}}, "ui": {"default_environment": "nope"}}
         )

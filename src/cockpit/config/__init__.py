@@ -1,1 +1,30 @@
-"""config package."""
+"""Configuration: pydantic models, YAML loading with file positions, discovery and schema.
+
+Public entry points (see :mod:`cockpit.config.loader` and :mod:`cockpit.config.discovery`)::
+
+    resolve(cli_path, environ=None, cwd=None) -> LoadedConfig   # discovery, then load or default
+    load_config(path, environ=None) -> LoadedConfig
+    load_config_text(text, filename, base_dir, environ=None) -> LoadedConfig
+    discover_config(cli_path, environ, cwd) -> Path | None
+    default_config() -> LoadedConfig
+
+Every failure is a :class:`ConfigError` whose ``issues`` print as ``FILE:LINE:COL: message``.
+"""
+
+from cockpit.config.discovery import default_config, discover_config, resolve
+from cockpit.config.errors import ConfigError, ConfigIssue
+from cockpit.config.loader import LoadedConfig, load_config, load_config_text, load_model_text
+from cockpit.config.models import CockpitConfig
+
+__all__ = [
+    "CockpitConfig",
+    "ConfigError",
+    "ConfigIssue",
+    "LoadedConfig",
+    "default_config",
+    "discover_config",
+    "load_config",
+    "load_config_text",
+    "load_model_text",
+    "resolve",
+]

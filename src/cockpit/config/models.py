@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from cockpit.config.base import Model
+from cockpit.config.base import Loc, LocatedError, Model
 from cockpit.config.environments import Environment
 from cockpit.config.logs import LogSourceConfig
 from cockpit.config.services import ServiceConfig
@@ -16,15 +16,20 @@ class UiSettings(Model):
     """Look and feel: theme name and key-binding overrides (action name -> keys)."""
 
     theme: str = "cockpit-dark"
+    """Theme name: cockpit-dark, cockpit-light, war-room, or one of your own."""
     keys: dict[str, str] = Field(default_factory=dict)
+    """Key-binding overrides: action name -> keys, e.g. ``refresh: ctrl+r``."""
     default_environment: str | None = None
+    """Environment in focus at start."""
 
 
 class CockpitConfig(Model):
     """The whole configuration file."""
 
     environments: dict[str, Environment]
+    """The places the cockpit points at, by name (local, staging, prod, ...)."""
     ui: UiSettings = Field(default_factory=UiSettings)
+    """Theme, key bindings and the environment in focus at start."""
     services: list[ServiceConfig] = Field(default_factory=list)
     logs: list[LogSourceConfig] = Field(default_factory=list)
 
@@ -47,21 +52,32 @@ class CockpitConfig(Model):
     @model_validator(mode="after")
     def _check_refs(self) -> CockpitConfig:
         if not self.environments:
-            raise ValueError("environments: at least one environment is needed")
+            raise LocatedError(
+                [(("environments",), "environments: at least one environment is needed")]
+            )
+        known = ", ".join(self.environments)
+        problems: list[tuple[Loc, str]] = []
         default = self.ui.default_environment
         if default is not None and default not in self.environments:
-            raise ValueError(
-                f"ui.default_environment names unknown environment {default!r}; "
-                f"known: {', '.join(self.environments)}"
+            problems.append(
+                (
+                    ("ui", "default_environment"),
+                    f"ui.default_environment names unknown environment {default!r}; known: {known}",
+                )
             )
         for section in ("services", "logs"):
             for index, entry in enumerate(getattr(self, section)):
-                for env in entry.environments or ():
+                for position, env in enumerate(entry.environments or ()):
                     if env not in self.environments:
-                        raise ValueError(
-                            f"{section}[{index}] ({entry.name}): unknown environment {env!r}; "
-                            f"known: {', '.join(self.environments)}"
+                        problems.append(
+                            (
+                                (section, index, "environments", position),
+                                f"{section}[{index}] ({entry.name}): unknown environment {env!r}; "
+                                f"known: {known}",
+                            )
                         )
+        if problems:
+            raise LocatedError(problems)
         return self
 
     def environment_names_for(self, listed: list[str] | None) -> list[str]:

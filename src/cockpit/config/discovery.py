@@ -1,0 +1,86 @@
+"""Which config file to use, and the built-in default when there is none.
+
+Order: ``--config PATH``, ``$COCKPIT_CONFIG``, ``./cockpit.yaml``,
+``$XDG_CONFIG_HOME/ops-cockpit/config.yaml`` (``~/.config/...`` when the variable is unset). A
+path named explicitly (option or variable) must exist: falling back silently to another file, or to
+the default, would point the cockpit somewhere the user did not ask for.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from cockpit.config.environments import Protection
+from cockpit.config.errors import ConfigError
+from cockpit.config.loader import LoadedConfig, load_config
+from cockpit.config.models import CockpitConfig
+
+LOCAL_FILE = "cockpit.yaml"
+APP_DIR = "ops-cockpit"
+USER_FILE = "config.yaml"
+
+
+def user_config_path(environ: Mapping[str, str]) -> Path:
+    """``$XDG_CONFIG_HOME/ops-cockpit/config.yaml``, or under ``~/.config`` by default."""
+    xdg = environ.get("XDG_CONFIG_HOME", "")
+    # The XDG spec says a relative value is invalid and must be ignored.
+    if xdg and os.path.isabs(xdg):
+        base = Path(xdg)
+    else:
+        home = environ.get("HOME")
+        base = (Path(home) if home else Path.home()) / ".config"
+    return base / APP_DIR / USER_FILE
+
+
+def discover_config(cli_path: str | None, environ: Mapping[str, str], cwd: Path) -> Path | None:
+    """The config file to load, or ``None`` for the built-in default.
+
+    Raises:
+        ConfigError: when ``cli_path`` or ``$COCKPIT_CONFIG`` names a file that does not exist.
+    """
+    for given, source in (
+        (cli_path, "--config"),
+        (environ.get("COCKPIT_CONFIG"), "$COCKPIT_CONFIG"),
+    ):
+        if given:
+            path = Path(given).expanduser()
+            path = path if path.is_absolute() else cwd / path
+            if not path.is_file():
+                what = "is a directory" if path.is_dir() else "no such file"
+                raise ConfigError.single(str(path), f"{what} (given by {source})")
+            return path
+    for candidate in (cwd / LOCAL_FILE, user_config_path(environ)):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def default_config() -> LoadedConfig:
+    """The built-in config used when no file is found: one ``local`` environment, unguarded."""
+    config = CockpitConfig.model_validate(
+        {
+            "environments": {
+                "local": {"description": "This machine", "protection": Protection.NONE},
+            }
+        }
+    )
+    return LoadedConfig(config=config, path=None, base_dir=Path.cwd())
+
+
+def resolve(
+    cli_path: str | None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> LoadedConfig:
+    """Discover the config file and load it, or return the built-in default.
+
+    Raises:
+        ConfigError: when the chosen file is missing or invalid.
+    """
+    env = os.environ if environ is None else environ
+    path = discover_config(cli_path, env, Path.cwd() if cwd is None else cwd)
+    if path is None:
+        return default_config()
+    return load_config(path, env)
