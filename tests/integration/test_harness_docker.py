@@ -15,6 +15,7 @@ from tests.support.docker_engine import (
     TEST_LABEL,
     DockerContainers,
     DockerEngine,
+    DockerEngineError,
     start_docker_engine,
 )
 from tests.support.processes import wait_until
@@ -139,3 +140,14 @@ def test_a_second_engine_stops_without_leftovers() -> None:
     for pid in pids:
         assert not Path(f"/proc/{pid}").exists(), f"process {pid} survived"
     assert not engine.directory.exists()
+
+
+def test_a_daemon_that_dies_fails_fast_with_its_log(tmp_path: Path) -> None:
+    fake = tmp_path / "dockerd"
+    fake.write_text("#!/bin/sh\necho 'failed to start daemon: no storage' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    started = time.monotonic()
+    with pytest.raises(DockerEngineError, match="failed to start daemon: no storage") as info:
+        start_docker_engine(str(fake), require_binary("docker"))
+    assert time.monotonic() - started < 5.0
+    assert "--storage-driver" in str(info.value)  # the vfs fallback was tried too

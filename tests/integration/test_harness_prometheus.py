@@ -9,6 +9,7 @@ from tests.support.fixtures_prometheus import PrometheusFactory
 from tests.support.processes import wait_until
 from tests.support.prometheus import (
     LivePrometheus,
+    PrometheusError,
     linear_points,
     minute_anchor,
     openmetrics_document,
@@ -73,3 +74,10 @@ def test_live_prometheus_scrapes_node_exporter(prometheus_live: LivePrometheus) 
     )
     assert sample[0]["value"][1] == "42"
     print(f"live prometheus first sample after {prometheus_live.first_sample_seconds:.2f}s")
+
+
+def test_a_document_promtool_rejects_fails_with_its_reason(
+    prometheus_server: PrometheusFactory,
+) -> None:
+    with pytest.raises(PrometheusError, match="promtool failed"):
+        prometheus_server("# TYPE x gauge\nx 1 1700000000\n")  # no "# EOF"

@@ -8,9 +8,12 @@ Flags and what this machine needed:
 
 * ``--iptables=false --ip6tables=false --bridge=none``: no network setup at all, so no iptables
   and no bridge device are needed; containers run with ``--network none``.
-* The default storage driver (overlay2) and the host's cgroups work here as root: dockerd
-  20.10 is ready in about 0.4 s. If a daemon cannot start (e.g. overlay on overlay), the start is
-  retried with ``--storage-driver vfs``, which needs no kernel support beyond plain directories.
+* The default storage driver (overlay2) and the host's cgroups (v1) work here as root: dockerd
+  20.10 answers ``/_ping`` 0.25-0.6 s after spawn. If a daemon cannot start (e.g. overlay on
+  overlay), the start is retried with ``--storage-driver vfs``, which needs no kernel support
+  beyond plain directories (checked here too: ready in about 0.3 s, and busybox runs).
+* The docker CLI may be newer than the daemon (here 28.2 against 20.10); it negotiates the API
+  version down by itself.
 * There is no registry access, so the image is a busybox-static rootfs (one binary plus one
   symlink per applet) imported with ``docker import``.
 
@@ -251,19 +254,26 @@ def _spawn(dockerd: str, directory: Path, flags: tuple[str, ...]) -> subprocess.
         log.close()
 
 
-def start_docker_engine(dockerd: str, docker_bin: str, *, timeout: float = 30.0) -> DockerEngine:
+def start_docker_engine(
+    dockerd: str,
+    docker_bin: str,
+    *,
+    timeout: float = 30.0,
+    attempts: Sequence[tuple[str, ...]] = STORAGE_ATTEMPTS,
+) -> DockerEngine:
     """Start a private dockerd and wait until its API answers ``/_ping``.
 
     Args:
         dockerd: Path of the dockerd binary.
         docker_bin: Path of the docker CLI.
         timeout: Seconds to wait for each start attempt.
+        attempts: Extra dockerd flags for each attempt, tried in order.
 
     Raises:
         DockerEngineError: No attempt produced a daemon that answers; the message holds the log.
     """
     failures: list[str] = []
-    for flags in STORAGE_ATTEMPTS:
+    for flags in attempts:
         directory = Path(tempfile.mkdtemp(prefix="ckd-", dir="/tmp"))
         (directory / "cli").mkdir()
         env = dict(os.environ, DOCKER_CONFIG=str(directory / "cli"))
