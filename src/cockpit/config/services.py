@@ -133,6 +133,14 @@ class PrometheusProbe(Probe):
             _prometheus_condition(f"[VALUE] {value}")
         return value
 
+    @model_validator(mode="after")
+    def _needs_condition(self) -> PrometheusProbe:
+        if not self.condition and not self.conditions:
+            raise ValueError(
+                'prometheus check needs a condition (e.g. condition: "== 1") or conditions'
+            )
+        return self
+
     @property
     def all_conditions(self) -> list[str]:
         """``condition`` (shorthand for ``[VALUE] <condition>``) plus ``conditions``."""
