@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +23,13 @@ import pytest
 import cockpit
 from cockpit.state import migrations
 from cockpit.state.audit import AuditLog
-from cockpit.state.store import Store, StoreClosedError, StoreReadOnlyError, to_iso
+from cockpit.state.store import (
+    Store,
+    StoreBusyError,
+    StoreClosedError,
+    StoreReadOnlyError,
+    to_iso,
+)
 
 
 @pytest.fixture
@@ -61,7 +68,6 @@ def test_connection_settings(store: Store) -> None:
     assert pragma("journal_mode") == "wal"
     assert pragma("synchronous") == 2  # FULL
     assert pragma("foreign_keys") == 1
-    assert pragma("busy_timeout") == 5000
 
 
 def test_default_path_comes_from_the_environment(tmp_path: Path) -> None:
@@ -140,23 +146,61 @@ def test_many_threads_share_one_store(store: Store) -> None:
     assert sorted(summaries) == sorted(f"{n}-{i}" for n in range(8) for i in range(50))
 
 
-def test_begin_waits_out_a_lock_longer_than_the_busy_timeout(db_path: Path) -> None:
-    # A 50 ms busy timeout would surface "database is locked" without the store's retry loop.
-    s = Store.open(db_path, busy_timeout=0.05)
-    assert s.warning is None
+@contextmanager
+def _lock_held_by_another_connection(db_path: Path, seconds: float) -> Iterator[None]:
+    """Hold the write lock from a separate connection, released ``seconds`` after entry."""
     holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
-    release = threading.Timer(1.0, lambda: holder.execute("COMMIT"))
+    release = threading.Timer(seconds, lambda: holder.execute("COMMIT"))
+    release.start()
     try:
-        started = time.monotonic()
-        release.start()
-        s.set_meta("after-lock", "yes")
-        waited = time.monotonic() - started
+        yield
     finally:
         release.join()
         holder.close()
-    assert s.get_meta("after-lock") == "yes"
+
+
+def test_write_waits_out_another_writer(db_path: Path) -> None:
+    s = Store.open(db_path, busy_timeout=5)
+    assert s.warning is None
+    with _lock_held_by_another_connection(db_path, 1.0):
+        started = time.monotonic()
+        s.set_meta("after-lock", "yes")
+        waited = time.monotonic() - started
     assert waited >= 0.9
+    assert s.get_meta("after-lock") == "yes"
+    s.close()
+
+
+def test_reads_proceed_while_another_process_writes(db_path: Path) -> None:
+    s = Store.open(db_path, busy_timeout=5)
+    s.set_meta("k", "v")
+    with _lock_held_by_another_connection(db_path, 1.0):
+        started = time.monotonic()
+        assert s.get_meta("k") == "v"
+        assert time.monotonic() - started < 0.5
+    s.close()
+
+
+def test_lock_held_past_the_busy_timeout_is_a_clear_error(db_path: Path) -> None:
+    s = Store.open(db_path, busy_timeout=0.3)
+    with _lock_held_by_another_connection(db_path, 1.5):
+        started = time.monotonic()
+        with pytest.raises(StoreBusyError, match="locked by another process"):
+            s.set_meta("k", "v")
+        waited = time.monotonic() - started
+    assert 0.3 <= waited < 1.4
+    assert s.get_meta("k") is None
+    s.set_meta("k", "v")  # usable again once the lock is gone
+    s.close()
+
+
+def test_open_while_locked_too_long_falls_back_to_memory(db_path: Path) -> None:
+    Store.open(db_path).close()
+    with _lock_held_by_another_connection(db_path, 1.0):
+        s = Store.open(db_path, busy_timeout=0.2)
+    assert s.in_memory
+    assert s.warning is not None and "locked by another process" in s.warning
     s.close()
 
 

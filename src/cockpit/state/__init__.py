@@ -15,6 +15,7 @@ from cockpit.state.checklists import (
 from cockpit.state.paths import current_user, default_state_path
 from cockpit.state.store import (
     Store,
+    StoreBusyError,
     StoreClosedError,
     StoreError,
     StoreReadOnlyError,
@@ -32,6 +33,7 @@ __all__ = [
     "ChecklistBook",
     "ChecklistItem",
     "Store",
+    "StoreBusyError",
     "StoreClosedError",
     "StoreError",
     "StoreReadOnlyError",
