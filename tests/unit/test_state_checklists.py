@@ -117,10 +117,35 @@ def test_event_driven_cadences_need_a_run_id(cadence: Any, book: ChecklistBook) 
     assert resolve_period(checklist, " INC-1234 ") == "INC-1234"
 
 
-@pytest.mark.parametrize("bad", ["2024-5-1", "yesterday", "2024-W18", "2024-05-01\n"])
-def test_daily_period_format_is_checked(bad: str) -> None:
-    with pytest.raises(ValueError, match="not a daily period"):
-        resolve_period(DAILY_HOST_CHECKLIST, bad)
+@pytest.mark.parametrize(
+    ("cadence", "bad"),
+    [
+        ("daily", "2024-5-1"),
+        ("daily", "20240501"),
+        ("daily", "2024-02-30"),
+        ("daily", "yesterday"),
+        ("daily", "2024-W18"),
+        ("daily", "2024-05-01\n"),
+        ("weekly", "2024-W54"),
+        ("weekly", "2021-W53"),  # 2021 has 52 ISO weeks
+        ("weekly", "2024-18"),
+        ("monthly", "2024-13"),
+        ("monthly", "2024-5"),
+        ("monthly", "2024-05-01"),
+    ],
+)
+def test_calendar_period_format_is_checked(cadence: Any, bad: str) -> None:
+    checklist = Checklist("c", "C", cadence, (ChecklistItem("a", "A"),), "t")
+    with pytest.raises(ValueError, match=f"not a {cadence} period"):
+        resolve_period(checklist, bad)
+
+
+@pytest.mark.parametrize(
+    ("cadence", "good"), [("daily", "2024-02-29"), ("weekly", "2020-W53"), ("monthly", "2024-12")]
+)
+def test_calendar_periods_are_accepted(cadence: Any, good: str) -> None:
+    checklist = Checklist("c", "C", cadence, (ChecklistItem("a", "A"),), "t")
+    assert resolve_period(checklist, good) == good
 
 
 def test_tick_without_period_lands_in_the_current_day(book: ChecklistBook) -> None:

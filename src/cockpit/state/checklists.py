@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Literal, get_args
 
 from cockpit.state.audit import AuditLog
@@ -19,11 +19,8 @@ from cockpit.state.store import Store, from_iso, to_iso, utc_now
 Cadence = Literal["daily", "weekly", "monthly", "incident", "once"]
 CADENCES: tuple[str, ...] = get_args(Cadence)
 
-_PERIOD_PATTERNS: dict[str, re.Pattern[str]] = {
-    "daily": re.compile(r"\d{4}-\d{2}-\d{2}"),
-    "weekly": re.compile(r"\d{4}-W\d{2}"),
-    "monthly": re.compile(r"\d{4}-\d{2}"),
-}
+CALENDAR_CADENCES: tuple[str, ...] = ("daily", "weekly", "monthly")
+_WEEK_RE = re.compile(r"(\d{4})-W(\d{2})")
 _MAX_RUN_ID = 200
 
 
@@ -149,14 +146,13 @@ def resolve_period(checklist: Checklist, period: str | None, now: datetime | Non
         ValueError: The period does not fit the cadence, or an incident/once checklist got none.
     """
     if period is None:
-        if checklist.cadence in _PERIOD_PATTERNS:
+        if checklist.cadence in CALENDAR_CADENCES:
             return current_period(checklist.cadence, now)
         raise ValueError(
             f"checklist {checklist.id} is {checklist.cadence}: give a run id (e.g. the incident id)"
         )
-    pattern = _PERIOD_PATTERNS.get(checklist.cadence)
-    if pattern is not None:
-        if not pattern.fullmatch(period):
+    if checklist.cadence in CALENDAR_CADENCES:
+        if not _is_calendar_period(checklist.cadence, period):
             raise ValueError(
                 f"{period!r} is not a {checklist.cadence} period "
                 f"(expected like {current_period(checklist.cadence)})"
@@ -166,6 +162,19 @@ def resolve_period(checklist: Checklist, period: str | None, now: datetime | Non
     if not run_id or len(run_id) > _MAX_RUN_ID or not run_id.isprintable():
         raise ValueError(f"run id must be 1-{_MAX_RUN_ID} printable characters")
     return run_id
+
+
+def _is_calendar_period(cadence: str, text: str) -> bool:
+    """Whether ``text`` is a real period of ``cadence``, written as :func:`current_period` does."""
+    try:
+        if cadence == "daily":
+            return date.fromisoformat(text).isoformat() == text
+        if cadence == "monthly":
+            return datetime.strptime(text, "%Y-%m").strftime("%Y-%m") == text
+        m = _WEEK_RE.fullmatch(text)
+        return m is not None and bool(date.fromisocalendar(int(m[1]), int(m[2]), 1))
+    except ValueError:
+        return False
 
 
 class ChecklistBook:
