@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import field_validator
 
+from cockpit.config import ConfigError, load_model_text
+from cockpit.config.base import Model
 from cockpit.config.interpolate import expand
 from tests.support.config_files import issues_of, load_ok, only_issue, write_config
 
@@ -128,6 +131,24 @@ def test_expanded_value_never_shown_in_errors(tmp_path: Path) -> None:
     issue = only_issue(path, {"SECRET": "hunter2"})
     assert "hunter2" not in str(issue)
     assert "${SECRET}" in issue.message
+
+
+def test_validator_quoting_an_expanded_secret_is_redacted() -> None:
+    class Target(Model):
+        url: str
+
+        @field_validator("url")
+        @classmethod
+        def _scheme(cls, value: str) -> str:
+            if not value.startswith("http"):
+                raise ValueError(f"url {value!r} must start with http:// or https://")
+            return value
+
+    with pytest.raises(ConfigError) as caught:
+        load_model_text(Target, "url: ftp://user:${PASS}@host\n", "t.yaml", {"PASS": "hunter2"})
+    (issue,) = caught.value.issues
+    assert "hunter2" not in str(issue)
+    assert issue.message == "url: url 'ftp://user:${PASS}@host' must start with http:// or https://"
 
 
 def test_expansion_is_text_even_for_numbers(tmp_path: Path) -> None:

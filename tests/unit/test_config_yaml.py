@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from cockpit.config import ConfigError, ConfigIssue, load_model_text
-from cockpit.config.base import Duration, Model
+from cockpit.config.base import Duration, Model, split_kind
 from tests.support.config_files import issues_of, load_ok, only_issue, write_config
 
 
@@ -22,15 +22,21 @@ class HttpCheck(Model):
 class Check(Model):
     name: str = ""
     http: HttpCheck | None = None
+    tcp: HttpCheck | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_kind(cls, data: Any) -> Any:
+        return split_kind(data, ("http", "tcp"), "a check")
 
 
 class Service(Model):
     name: str
-    replicas: int = 1
+    replicas: int = Field(default=1, ge=1, le=10)
     mode: Literal["active", "passive"] = "active"
     weight: float = 1.0
     checks: list[Check] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list, max_length=2)
     verify: bool | str = True
 
 
@@ -90,6 +96,34 @@ def test_literal_choices() -> None:
 def test_union_members_give_one_message() -> None:
     (issue,) = model_issues("services:\n  - name: api\n    verify: 3\n")
     assert issue.message == "services[0].verify: expected true or false or text, got 3"
+
+
+def test_limits_in_plain_words() -> None:
+    issues = model_issues(
+        "services:\n  - name: api\n    replicas: 0\n    tags: [a, b, c]\n"
+        "  - name: web\n    replicas: 11\n"
+    )
+    assert [i.message for i in issues] == [
+        "services[0].replicas: must be at least 1, got 0",
+        "services[0].tags: allows at most 2 entries, got 3",
+        "services[1].replicas: must be at most 10, got 11",
+    ]
+
+
+def test_kind_key_typo_is_named_with_suggestion() -> None:
+    issues = model_issues(
+        """
+        services:
+          - name: api
+            checks:
+              - htp: {url: "http://a"}
+        """
+    )
+    assert [(i.line, i.col) for i in issues] == [(4, 9), (4, 9)]
+    assert issues[0].message.startswith("services[0].checks[0]: a check needs exactly one kind key")
+    assert issues[1].message.startswith(
+        "unknown key 'htp' in services[0].checks[0]; did you mean 'http'?"
+    )
 
 
 def test_list_expected() -> None:
@@ -224,6 +258,13 @@ def test_syntax_error_has_yaml_mark(tmp_path: Path) -> None:
     assert (issue.line, issue.col) == (4, 4)
     assert issue.message.startswith("invalid YAML:")
     assert "started at line 3" in issue.message
+
+
+def test_control_character_position(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "environments:\n  local:\n    description: a\x07b\n")
+    issue = only_issue(path)
+    assert (issue.line, issue.col) == (3, 19)
+    assert "character U+0007 is not allowed" in issue.message
 
 
 def test_tab_indent_hint(tmp_path: Path) -> None:

@@ -130,12 +130,13 @@ def _load(
     if isinstance(data, dict):
         # Top-level x-* keys hold YAML anchors for reuse (as in docker compose); not config.
         data = {k: v for k, v in data.items() if not k.startswith("x-")}
+    result: M | None = None
     try:
         result = model.model_validate(data)
     except ValidationError as exc:
         issues += issues_from_validation(exc, parsed, filename, model)
-    if issues:
-        raise ConfigError(issues)
+    if issues or result is None:
+        raise ConfigError(issues or [ConfigIssue(filename, 1, 1, "the config is not valid")])
     raw = parsed.raw_data()
     raw = {k: v for k, v in raw.items() if not k.startswith("x-")} if isinstance(raw, dict) else {}
     return result, raw, frozenset(parsed.raw_strings)

@@ -42,7 +42,22 @@ _EXPECTED = {
     "set_type": "a list (lines starting with `- `)",
     "none_required": "nothing",
 }
+# Limits: error type -> (words, ctx key holding the limit).
+_BOUNDS = {
+    "greater_than": ("must be more than", "gt"),
+    "greater_than_equal": ("must be at least", "ge"),
+    "less_than": ("must be less than", "lt"),
+    "less_than_equal": ("must be at most", "le"),
+}
+# Sizes: error type -> (words, ctx key holding the limit, what is counted: one, several).
+_SIZES = {
+    "too_short": ("needs at least", "min_length", "entry", "entries"),
+    "too_long": ("allows at most", "max_length", "entry", "entries"),
+    "string_too_short": ("needs at least", "min_length", "character", "characters"),
+    "string_too_long": ("allows at most", "max_length", "character", "characters"),
+}
 _NUMERIC = {"a whole number", "a number", "a finite number"}
+_MAX_SHOWN = 80
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
@@ -55,6 +70,7 @@ class _Found:
     message: str
     union_expected: str | None = None  # set for a type error inside one member of a union
     got: str = ""
+    foreign: bool = False  # the message comes from a validator and may quote the value
 
 
 def issues_from_validation(
@@ -65,11 +81,17 @@ def issues_from_validation(
     for error in exc.errors():
         for loc, item in _flatten(error):
             f = _translate(loc, item, parsed, model)
-            if f is not None and not _covered(f.path, parsed.bad_paths):
-                found.append(f)
+            if _covered(f.path, parsed.bad_paths):
+                continue
+            found.append(f)
+            if item["type"] == "value_error":
+                # A model's "before" validator failed, so pydantic never got to its unknown keys;
+                # a typo such as `htp:` is often the very cause.
+                found.extend(_unknown_keys_in(f.path, parsed, model))
     issues: list[ConfigIssue] = []
     for f in _merge_unions(found):
-        issue = ConfigIssue(filename, f.mark.line, f.mark.col, f.message)
+        message = parsed.redact(f.path, f.message) if f.foreign else f.message
+        issue = ConfigIssue(filename, f.mark.line, f.mark.col, message)
         if issue not in issues:
             issues.append(issue)
     return issues
@@ -122,13 +144,15 @@ def _describe(path: Loc, value: Any, parsed: ParsedYaml) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, str):
-        return json.dumps(value)
+        # JSON quoting escapes control and non-ASCII characters: safe to print to a terminal.
+        shown = value if len(value) <= _MAX_SHOWN else value[: _MAX_SHOWN - 3] + "..."
+        return json.dumps(shown)
     return str(value)
 
 
 def _translate(
     loc: Loc, error: dict[str, Any], parsed: ParsedYaml, model: type[BaseModel]
-) -> _Found | None:
+) -> _Found:
     kind: str = error["type"]
     path, skipped = _resolve(loc, parsed)
     positions = parsed.positions
@@ -144,7 +168,7 @@ def _translate(
         return _unknown_key(path, positions.key_or_value(path), model)
     mark = positions.value_or_key(path)
     if kind == "located":
-        return _Found(path, mark, str(error["msg"]))
+        return _Found(path, mark, str(error["msg"]), foreign=True)
     value = error.get("input")
     got = _describe(path, value, parsed)
     if kind in _EXPECTED:
@@ -154,13 +178,26 @@ def _translate(
         return _Found(path, mark, _type_message(where, expected, got, path, value, parsed, model))
     if kind in ("literal_error", "enum"):
         return _Found(path, mark, _choice_message(where, got, value, error))
+    if kind in _BOUNDS:
+        ctx = error.get("ctx", {})
+        words, key = _BOUNDS[kind]
+        if key in ctx:
+            return _Found(path, mark, f"{where}: {words} {ctx[key]}, got {got}")
+    if kind in _SIZES:
+        ctx = error.get("ctx", {})
+        words, key, one, several = _SIZES[kind]
+        if key in ctx:
+            actual = ctx.get("actual_length", len(value) if isinstance(value, str | list) else "?")
+            limit = ctx[key]
+            unit = one if limit == 1 else several
+            return _Found(path, mark, f"{where}: {words} {limit} {unit}, got {actual}")
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     message = message.replace("Input should be", "must be")
     if kind not in ("value_error", "assertion_error"):
         message += f" (got {got})"
-    return _Found(path, mark, f"{where}: {message}")
+    return _Found(path, mark, f"{where}: {message}", foreign=True)
 
 
 def _type_message(
@@ -228,6 +265,30 @@ def _unknown_key(path: Loc, mark: Mark, model: type[BaseModel]) -> _Found:
     if not parent:
         message += " (top-level keys starting with x- are ignored, e.g. to hold YAML anchors)"
     return _Found(path, mark, message)
+
+
+def _unknown_keys_in(path: Loc, parsed: ParsedYaml, model: type[BaseModel]) -> list[_Found]:
+    target = model_at(model, path)
+    data = _value_at(parsed.data, path)
+    if target is None or not isinstance(data, dict):
+        return []
+    allowed = set(allowed_keys(target))
+    return [
+        _unknown_key((*path, key), parsed.positions.key_or_value((*path, key)), model)
+        for key in data
+        if key not in allowed
+    ]
+
+
+def _value_at(data: Any, path: Loc) -> Any:
+    for element in path:
+        if isinstance(data, dict) and isinstance(element, str):
+            data = data.get(element)
+        elif isinstance(data, list) and isinstance(element, int) and element < len(data):
+            data = data[element]
+        else:
+            return None
+    return data
 
 
 def _merge_unions(found: list[_Found]) -> list[_Found]:

@@ -18,6 +18,7 @@ sees every mistake of a file in one run.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -114,6 +115,8 @@ class ParsedYaml:
         raw_strings: the text as written for each string that ``${...}`` expansion changed.
         typed_text: the text as written for each plain scalar read as a number or boolean (to
             suggest quoting exactly that text when a string was wanted).
+        variables: the value of each environment variable a ``${...}`` reference used, only to
+            take them back out of messages (see :meth:`redact`).
     """
 
     data: Any
@@ -122,6 +125,21 @@ class ParsedYaml:
     bad_paths: set[Loc] = field(default_factory=set)
     raw_strings: dict[Loc, str] = field(default_factory=dict)
     typed_text: dict[Loc, str] = field(default_factory=dict)
+    variables: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def redact(self, path: Loc, message: str) -> str:
+        """Put ``${VAR}`` back wherever a message about ``path`` repeats an expanded value.
+
+        Validators may quote the value they refuse; when it came from the environment it may be
+        a secret, and messages end up in terminals, CI logs and bug reports.
+        """
+        if not any(path[: len(p)] == p for p in self.raw_strings):
+            return message
+        for name, value in sorted(self.variables.items(), key=lambda kv: -len(kv[1])):
+            # Very short values (``1``, ``on``) would garble messages and reveal little.
+            if len(value) >= 3:
+                message = message.replace(value, f"${{{name}}}")
+        return message
 
     def raw_data(self) -> Any:
         """The data with every expanded string put back as written (``${VAR}``, not its value)."""
@@ -164,17 +182,26 @@ def parse_yaml(text: str, environ: Mapping[str, str]) -> ParsedYaml:
     Raises:
         YamlSyntaxError: when the text is not valid YAML or holds no document.
     """
-    loader = PositionLoader(text)
+    loader: PositionLoader | None = None
     try:
+        loader = PositionLoader(text)  # checks the characters already
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc) from None
     except yaml.YAMLError as exc:  # reader errors (e.g. control characters) carry no mark
-        raise YamlSyntaxError(_reader_mark(exc), f"not valid YAML: {exc}") from None
+        character = getattr(exc, "character", None)
+        problem = (
+            f"character U+{character:04X} is not allowed in YAML; remove it, or write it as an "
+            "escape inside double quotes"
+            if isinstance(character, int)
+            else str(exc)
+        )
+        raise YamlSyntaxError(_reader_mark(exc, text), f"invalid YAML: {problem}") from None
     except RecursionError:
         raise YamlSyntaxError(Mark(1, 1), "the YAML is nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         raise YamlSyntaxError(
             Mark(1, 1),
@@ -200,16 +227,28 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
     return YamlSyntaxError(position, message)
 
 
-def _reader_mark(exc: yaml.YAMLError) -> Mark:
+def _reader_mark(exc: yaml.YAMLError, text: str) -> Mark:
     position = getattr(exc, "position", None)
-    return Mark(1, int(position) + 1) if isinstance(position, int) else Mark(1, 1)
+    if not isinstance(position, int):
+        return Mark(1, 1)
+    line_start = text.rfind("\n", 0, position) + 1
+    return Mark(text.count("\n", 0, position) + 1, position - line_start + 1)
 
 
 def label(path: Loc) -> str:
-    """``services[0].checks[1].http`` for a path; ``the config`` for the root."""
+    """``services[0].checks[1].http`` for a path; ``the config`` for the root.
+
+    A key that is empty or holds dots, spaces or unprintable characters is shown JSON-quoted, so
+    a label is unambiguous and never sends control characters to the terminal.
+    """
     text = ""
     for element in path:
-        text += f"[{element}]" if isinstance(element, int) else (f".{element}" if text else element)
+        if isinstance(element, int):
+            text += f"[{element}]"
+            continue
+        plain = element and element.isprintable() and not any(c in element for c in '. "')
+        part = element if plain else json.dumps(element)
+        text += f".{part}" if text else part
     return text or "the config"
 
 
@@ -244,6 +283,8 @@ class _Builder:
     def build(self, root: Node) -> ParsedYaml:
         try:
             self.out.data = self.node(root, ())
+        except RecursionError:
+            raise YamlSyntaxError(Mark(1, 1), "the YAML is nested too deeply") from None
         except _TooLarge as exc:
             self.out.problems.append(
                 Problem(
@@ -404,6 +445,9 @@ class _Builder:
         result = expand(text, self.environ)
         if result.value != text:
             self.out.raw_strings[path] = text
+        for name in result.names:
+            if name in self.environ:
+                self.out.variables[name] = self.environ[name]
         for problem in result.problems:
             self.problem(_mark_in_node(node, problem.token), problem.message, path)
         return result.value
