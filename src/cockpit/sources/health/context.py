@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -22,7 +23,7 @@ class ProbeContext:
 
     One ``httpx.AsyncClient`` per TLS-verification setting (verification is a client-level
     option in httpx) and one per Docker socket; blocking libraries (kubernetes, psutil,
-    azure-identity) run on a private thread pool so they never starve the loop's default one.
+    azure-identity) run in daemon threads (see :meth:`run_blocking`).
 
     Args:
         base_dir: Directory that relative paths in the config (kubeconfig, cwd) are resolved from.
@@ -35,9 +36,6 @@ class ProbeContext:
         self.semaphore = asyncio.Semaphore(concurrency)
         self.memo: dict[tuple[str, ...], object] = {}
         self._clients: dict[object, httpx.AsyncClient] = {}
-        self._executor = ThreadPoolExecutor(
-            max_workers=max(4, min(concurrency, 16)), thread_name_prefix="cockpit-health"
-        )
         self._cache: dict[object, object] = {}
 
     def resolve_path(self, path: str) -> Path:
@@ -93,14 +91,38 @@ class ProbeContext:
         return value
 
     async def run_blocking(self, fn: Callable[[], T]) -> T:
-        """Run a blocking call on the health thread pool."""
+        """Run a blocking call in a daemon thread and await its result.
+
+        A daemon thread per call (bounded by the check semaphore) rather than a pool: a call
+        stuck past its check's timeout (a slow credential chain, a wedged API) is abandoned
+        and can never delay the exit of ``cockpit check``, which a pool's threads would.
+        """
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, fn)
+        future: asyncio.Future[T] = loop.create_future()
+
+        def deliver(value: T | None, error: BaseException | None) -> None:
+            if future.done():
+                return
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(value)  # type: ignore[arg-type]
+
+        def work() -> None:
+            try:
+                value = fn()
+            except BaseException as exc:
+                with contextlib.suppress(RuntimeError):  # the loop may be closed by now
+                    loop.call_soon_threadsafe(deliver, None, exc)
+                return
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(deliver, value, None)
+
+        threading.Thread(target=work, name="cockpit-health", daemon=True).start()
+        return await future
 
     async def aclose(self) -> None:
-        """Close clients and let pool threads finish in the background."""
+        """Close the shared clients."""
         clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             await client.aclose()
-        # A blocking call stuck past its timeout must not hold up shutdown.
-        self._executor.shutdown(wait=False, cancel_futures=True)
