@@ -50,6 +50,17 @@ def test_issue_and_error_text() -> None:
     assert str(error) == "a.yaml:1:2: worse\na.yaml:3:7: bad"
 
 
+def test_name_inside_an_environment_is_refused(tmp_path: Path) -> None:
+    # The name comes from the mapping key; a written one would be silently replaced.
+    path = write_config(tmp_path, "environments:\n  prod:\n    name: Production\n")
+    issue = only_issue(path)
+    assert (issue.line, issue.col) == (3, 5)
+    assert issue.message == (
+        "environments.prod: 'name' cannot be written here; it is taken from the entry's key "
+        "('prod'): remove the line"
+    )
+
+
 def test_bad_enum_lists_choices_and_suggests(tmp_path: Path) -> None:
     path = write_config(
         tmp_path,
@@ -145,6 +156,15 @@ def test_no_environments_is_an_error(tmp_path: Path) -> None:
     assert "at least one environment is needed" in only_issue(path).message
 
 
+def test_missing_environments_section(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "ui:\n  theme: war-room\n")
+    issue = only_issue(path)
+    assert (issue.line, issue.col) == (1, 1)
+    assert issue.message == (
+        "the config: missing required key `environments`; add `environments: ...` at the top level"
+    )
+
+
 def test_root_must_be_a_mapping(tmp_path: Path) -> None:
     path = write_config(tmp_path, "- local\n- prod\n")
     issue = only_issue(path)
@@ -158,6 +178,10 @@ def test_unknown_top_level_key_mentions_x_prefix(tmp_path: Path) -> None:
     issue = only_issue(path)
     assert (issue.line, issue.col) == (2, 1)
     assert "did you mean 'environments'?" in issue.message
+    path = write_config(tmp_path, "environments: {local: {}}\nzzz: {}\n")
+    assert "unknown key 'zzz' in the config; Allowed keys: environments, ui" in (
+        only_issue(path).message
+    )
     assert "starting with x- are ignored" in issue.message
 
 

@@ -117,7 +117,7 @@ def _load(
     model: type[M], text: str, filename: str, environ: Mapping[str, str] | None
 ) -> tuple[M, dict[str, Any], frozenset[Loc]]:
     # Imported here: PyYAML is only needed when a file is actually read.
-    from cockpit.config.messages import issues_from_validation
+    from cockpit.config.messages import code_filled_keys, issues_from_validation
     from cockpit.config.yaml_loader import YamlSyntaxError, parse_yaml
 
     env = os.environ if environ is None else environ
@@ -126,6 +126,7 @@ def _load(
     except YamlSyntaxError as exc:
         raise ConfigError.single(filename, exc.message, exc.mark.line, exc.mark.col) from None
     issues = [ConfigIssue(filename, p.mark.line, p.mark.col, p.message) for p in parsed.problems]
+    issues += code_filled_keys(parsed, filename, model)
     data = parsed.data
     if isinstance(data, dict):
         # Top-level x-* keys hold YAML anchors for reuse (as in docker compose); not config.

@@ -97,6 +97,31 @@ def issues_from_validation(
     return issues
 
 
+def code_filled_keys(
+    parsed: ParsedYaml, filename: str, model: type[BaseModel]
+) -> list[ConfigIssue]:
+    """Issues for keys written in the file that the code fills in itself (excluded fields).
+
+    Such a field (an environment's ``name``, taken from its mapping key) is accepted by the model,
+    so without this check a value written for it would be silently replaced.
+    """
+    issues: list[ConfigIssue] = []
+    models: dict[Loc, type[BaseModel] | None] = {}
+    for path in parsed.positions.keys:
+        parent, key = path[:-1], path[-1]
+        if parent not in models:
+            models[parent] = model_at(model, parent)
+        target = models[parent]
+        info = target.model_fields.get(str(key)) if target is not None else None
+        if info is not None and info.exclude:
+            mark = parsed.positions.key_or_value(path)
+            message = f"{label(parent)}: {key!r} cannot be written here"
+            if parent and isinstance(parent[-1], str):
+                message += f"; it is taken from the entry's key ({parent[-1]!r}): remove the line"
+            issues.append(ConfigIssue(filename, mark.line, mark.col, message))
+    return issues
+
+
 def _flatten(error: Any) -> Iterable[tuple[Loc, dict[str, Any]]]:
     """Split a :class:`LocatedError` into one pseudo-error per located problem."""
     loc: Loc = tuple(error["loc"])
@@ -159,10 +184,11 @@ def _translate(
     where = label(path)
     if kind == "missing":
         name = str(loc[-1])
+        place = "under it" if path else "at the top level"
         return _Found(
             path,
             positions.key_or_value(path),
-            f"{where}: missing required key `{name}`; add `{name}: ...` under it",
+            f"{where}: missing required key `{name}`; add `{name}: ...` {place}",
         )
     if kind == "extra_forbidden":
         return _unknown_key(path, positions.key_or_value(path), model)
@@ -261,7 +287,7 @@ def _unknown_key(path: Loc, mark: Mark, model: type[BaseModel]) -> _Found:
         close = difflib.get_close_matches(key.lower(), list(by_lower), n=1, cutoff=0.6)
         if close:
             message += f"; did you mean {by_lower[close[0]]!r}?"
-        message += f" Allowed keys: {', '.join(allowed)}"
+        message += f"{'' if close else ';'} Allowed keys: {', '.join(allowed)}"
     if not parent:
         message += " (top-level keys starting with x- are ignored, e.g. to hold YAML anchors)"
     return _Found(path, mark, message)
