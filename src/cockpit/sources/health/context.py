@@ -37,6 +37,7 @@ class ProbeContext:
         self.memo: dict[tuple[str, ...], object] = {}
         self._clients: dict[object, httpx.AsyncClient] = {}
         self._cache: dict[object, object] = {}
+        self._closers: list[Callable[[], object]] = []
 
     def resolve_path(self, path: str) -> Path:
         """``path`` with ``~`` expanded, relative to the config's directory."""
@@ -121,8 +122,16 @@ class ProbeContext:
         threading.Thread(target=work, name="cockpit-health", daemon=True).start()
         return await future
 
+    def on_close(self, fn: Callable[[], object]) -> None:
+        """Call ``fn`` (blocking, errors ignored) when the context closes."""
+        self._closers.append(fn)
+
     async def aclose(self) -> None:
-        """Close the shared clients."""
+        """Close the shared clients and anything registered with :meth:`on_close`."""
         clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             await client.aclose()
+        closers, self._closers = self._closers, []
+        for fn in closers:
+            with contextlib.suppress(Exception):
+                fn()

@@ -12,15 +12,9 @@ EXCERPT_LEN = 400
 
 def excerpt(data: str | bytes, max_len: int = EXCERPT_LEN) -> str:
     """Untrusted text (a body, command output, an error) made safe for display, on one line."""
-    try:
-        from cockpit.text.sanitize import sanitize
-    except ImportError:  # TEMPORARY until cockpit.text.sanitize lands
-        import re
+    from cockpit.text.sanitize import sanitize
 
-        raw = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
-        text = re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", raw)[:max_len]
-    else:
-        text = sanitize(data, max_len=max_len, keep_sgr=False)
+    text = sanitize(data, max_len=max_len, keep_sgr=False)
     return " ".join(text.split())
 
 
