@@ -137,6 +137,21 @@ def test_missing_key_in_list_item_points_at_item() -> None:
     assert "services[0]: missing required key `name`" in issue.message
 
 
+def test_validator_crash_is_one_line_not_a_traceback() -> None:
+    class Fragile(Model):
+        value: str = ""
+
+        @model_validator(mode="after")
+        def _crash(self) -> Fragile:
+            raise LookupError("table missing")
+
+    with pytest.raises(ConfigError) as caught:
+        load_model_text(Fragile, "value: x\n", "f.yaml", {})
+    (issue,) = caught.value.issues
+    assert str(issue).startswith("f.yaml:1:1: validation stopped on an internal error")
+    assert "LookupError: table missing" in issue.message
+
+
 def test_well_formed_values_load() -> None:
     root = load_model_text(
         Root,

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def summary(config: object) -> str:
-    """``2 environments; services: 3, logs: 1`` from the sections that hold entries."""
+    """``2 environments, services: 3, logs: 1`` from the sections that hold entries."""
     from cockpit.config import CockpitConfig
 
     assert isinstance(config, CockpitConfig)
@@ -64,4 +64,4 @@ def summary(config: object) -> str:
     ]
     if counts:
         parts.append(", ".join(counts))
-    return "; ".join(parts)
+    return ", ".join(parts)

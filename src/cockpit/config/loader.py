@@ -136,6 +136,17 @@ def _load(
         result = model.model_validate(data)
     except ValidationError as exc:
         issues += issues_from_validation(exc, parsed, filename, model)
+    except Exception as exc:  # a validator that raised something other than ValueError
+        # Still one line, not a traceback: the user can act on the rest of the report.
+        issues.append(
+            ConfigIssue(
+                filename,
+                1,
+                1,
+                f"validation stopped on an internal error ({type(exc).__name__}: {exc}); "
+                "this is a bug in the cockpit, please report it with this file",
+            )
+        )
     if issues or result is None:
         raise ConfigError(issues or [ConfigIssue(filename, 1, 1, "the config is not valid")])
     raw = parsed.raw_data()
