@@ -1,1 +1,5 @@
-"""text package."""
+"""Text helpers with no UI dependency: the untrusted-text sanitizer, ages and sizes."""
+
+from cockpit.text.sanitize import sanitize, sanitize_to_text, strip_sgr
+
+__all__ = ["sanitize", "sanitize_to_text", "strip_sgr"]

@@ -24,7 +24,8 @@ from cockpit.sources.metrics.processes import ProcessSampler
 from cockpit.state.checklists import DAILY_HOST_CHECKLIST, Checklist, ChecklistBook
 from cockpit.state.paths import current_user
 from cockpit.ui.commands import EnvironmentCommands, ThemeCommands
-from cockpit.ui.messages import HostSampled, RetryRequested
+from cockpit.ui.health_feed import HealthFeed
+from cockpit.ui.messages import HealthSnapshot, HostSampled, RetryRequested
 from cockpit.ui.screens.environments import EnvironmentScreen
 from cockpit.ui.screens.help import HelpScreen
 from cockpit.ui.themes import register_themes
@@ -97,6 +98,7 @@ class CockpitApp(App[int]):
         self.active_pane = "health"
         self._host_sampler: HostSampler | None = None
         self._process_sampler: ProcessSampler | None = None
+        self._health_feed: HealthFeed | None = None
         self._theme_problems = register_themes(self)
         wanted = context.theme or context.config.ui.theme
         if wanted in self.available_themes:
@@ -141,6 +143,7 @@ class CockpitApp(App[int]):
         self.set_interval(1.0, self._tick, name="freshness")
         if self.context.live:
             self.start_host_sampling()
+            self.start_health()
         for problem in self._theme_problems:
             self.notify(problem, title="Theme", severity="warning", timeout=8)
         for warning in self.context.warnings:
@@ -193,6 +196,11 @@ class CockpitApp(App[int]):
         banner.warning = warning
         self.sub_title = self.env_name
         self.screen.set_class(self.environment.is_production, "-production")
+        has_services = any(
+            self.env_name in self.context.config.environment_names_for(s.environments)
+            for s in self.context.config.services
+        )
+        self.query_one(HealthPane).configure(self.env_name, has_services)
         store = self.context.store
         self.query_one(ChecklistsPane).bind(
             ChecklistBook(store) if store is not None else None, self.env_name, current_user()
@@ -289,6 +297,51 @@ class CockpitApp(App[int]):
             self.query_one(MetricsPane).add_host_sample(message.sample)
             self.query_one(HealthPane).show_processes(message.processes)
 
+    def start_health(self) -> None:
+        """(Re)start the health monitor when any service is configured."""
+        if not self.context.config.services:
+            return
+        self.query_one(HealthPane).error = None
+        if self._health_feed is not None:
+            self._health_feed.stop()
+        sink = None
+        if self.context.store is not None:
+            from cockpit.state.health_history import HealthHistory
+
+            sink = HealthHistory(self.context.store)
+        self._health_feed = HealthFeed(
+            self.context.config,
+            self.context.base_dir,
+            lambda statuses: self.post_message(HealthSnapshot(statuses)),
+            sink,
+        )
+        self._run_health(self._health_feed)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="health",
+        exit_on_error=False,
+        description="run health checks",
+    )
+    def _run_health(self, feed: HealthFeed) -> None:
+        feed.run()
+
+    def refresh_health(self, service: str | None = None) -> None:
+        """Run checks now instead of at their next due time."""
+        if self._health_feed is not None:
+            self._health_feed.refresh(service)
+            self.notify(f"Checking {service or 'all services'} now", timeout=2)
+
+    def on_health_snapshot(self, message: HealthSnapshot) -> None:
+        self.query_one(HealthPane).show_statuses(message.statuses)
+
+    async def action_quit(self) -> None:
+        """Stop background loops, then exit."""
+        if self._health_feed is not None:
+            self._health_feed.stop()
+        self.exit(0)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # One failure handler for every worker: the pane behind it shows the reason.
         if event.state is not WorkerState.ERROR:
@@ -310,3 +363,5 @@ class CockpitApp(App[int]):
     def on_retry_requested(self, message: RetryRequested) -> None:
         if message.pane in ("metrics", "health") and self.context.live:
             self.start_host_sampling()
+        if message.pane == "health" and self.context.live:
+            self.start_health()

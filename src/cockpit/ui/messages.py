@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from cockpit.sources.health.model import ServiceStatus
 from cockpit.sources.metrics.host import HostSample
 from cockpit.sources.metrics.processes import ProcessInfo
 
@@ -35,3 +36,14 @@ class RetryRequested(Message):
     def __init__(self, pane: str) -> None:
         super().__init__()
         self.pane = pane
+
+
+class HealthSnapshot(Message):
+    """The monitor's roll-ups, worst first. Only the newest matters."""
+
+    def __init__(self, statuses: list[ServiceStatus]) -> None:
+        super().__init__()
+        self.statuses = statuses
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, HealthSnapshot)

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from rich.text import Text
+from textual.color import Color, ColorParseError
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -50,6 +51,19 @@ class EnvBanner(Widget):
         prod = bool(env and env.is_production)
         self.set_class(prod, "-production")
         self.set_class(bool(env and not prod and env.guard is Protection.CONFIRM), "-confirm")
+        # A configured colour paints the bar, except in production where the theme's red stays:
+        # production must look the same on every screen.
+        background: Color | None = None
+        if env is not None and env.colour and not prod:
+            try:
+                background = Color.parse(env.colour)
+            except ColorParseError:
+                background = None
+        self.styles.background = background
+        if background is not None:
+            self.styles.color = background.get_contrast_text(1.0)
+        else:
+            self.styles.clear_rule("color")
 
     def render(self) -> Text:
         env = self.environment

@@ -1,48 +1,271 @@
-"""Health pane: services of the environment in focus, worst first; local processes below."""
+"""Health pane: services of the environment in focus, worst first, with the detail of one."""
 
 from __future__ import annotations
 
+import time
+
+from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Label
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Label, Static
 
+from cockpit.sources.health.model import ServiceStatus, Status
 from cockpit.sources.metrics.processes import ProcessInfo
+from cockpit.text.age import format_age
 from cockpit.text.sanitize import sanitize
 from cockpit.ui.widgets.pane import Pane
+from cockpit.ui.widgets.uptime import status_style, status_text, uptime_strip
+
+UPTIME_WIDTH = 20
+COLUMNS = ("status", "service", "env", "latency", "uptime", "changed", "reason")
+Row = tuple[str, str, str | None, float | None, tuple[Status, ...], float | None]
+
+
+def _plain(text: str, limit: int = 300) -> str:
+    return sanitize(text, max_len=limit, keep_sgr=False)
 
 
 class HealthPane(Pane):
-    """Service health (when configured) and the busiest local processes."""
+    """Service health (worst first) and, for the local host, the busiest processes."""
 
     pane_id = "health"
     title = "Health"
     key = "1"
-    stale_after = 10.0
+    stale_after = 30.0
 
     DEFAULT_CSS = """
     HealthPane > .health--heading {
         color: $foreground-muted;
         text-style: bold;
     }
+    HealthPane > #services {
+        height: 2fr;
+    }
+    HealthPane > #service-detail {
+        height: 1fr;
+        min-height: 3;
+        border-top: solid $panel-lighten-2;
+    }
     HealthPane > #processes {
         height: 1fr;
     }
+    HealthPane.-no-services > #services, HealthPane.-no-services > #service-detail {
+        display: none;
+    }
+    HealthPane.-no-processes > #processes, HealthPane.-no-processes > .health--processes {
+        display: none;
+    }
     """
 
+    BINDINGS = [
+        Binding("a", "toggle_all_envs", "All envs", id="health_all_envs"),
+        Binding("p", "toggle_processes", "Processes", id="health_processes"),
+        Binding("c", "check_now", "Check now", id="health_check_now"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.statuses: list[ServiceStatus] = []
+        self.environment = ""
+        self.all_envs = False
+        self._rows: dict[str, Row] = {}
+        self._order: list[str] = []
+        self._by_key: dict[str, ServiceStatus] = {}
+        self.has_services = False
+
     def compose_body(self) -> ComposeResult:
-        yield Label("Local processes (busiest first)", classes="health--heading")
-        table: DataTable[str | Text] = DataTable(
+        services: DataTable[str | Text] = DataTable(
+            id="services", cursor_type="row", zebra_stripes=True
+        )
+        yield services
+        with VerticalScroll(id="service-detail"):
+            yield Static("", id="detail-text", markup=False)
+        yield Label("Local processes (busiest first)", classes="health--heading health--processes")
+        processes: DataTable[str | Text] = DataTable(
             id="processes", cursor_type="row", zebra_stripes=True
         )
-        yield table
+        yield processes
 
     def on_mount(self) -> None:
+        services = self.query_one("#services", DataTable)
+        for label, key, width in (
+            ("STATUS", "status", 11),
+            ("SERVICE", "service", 22),
+            ("ENV", "env", 12),
+            ("LATENCY", "latency", 8),
+            ("UPTIME", "uptime", UPTIME_WIDTH),
+            ("CHANGED", "changed", 8),
+            ("REASON", "reason", None),
+        ):
+            services.add_column(label, key=key, width=width)
         table = self.query_one("#processes", DataTable)
         table.add_column("PID", key="pid", width=7)
         table.add_column("CPU%", key="cpu", width=6)
         table.add_column("MEM%", key="mem", width=6)
         table.add_column("USER", key="user", width=8)
         table.add_column("COMMAND", key="cmd")
+        self._apply_visibility()
+
+    # ---- services -----------------------------------------------------------------------------
+
+    def configure(self, environment: str, has_services: bool) -> None:
+        """Follow the environment in focus; ``has_services`` says whether any are configured."""
+        self.environment = environment
+        self.has_services = has_services
+        self._apply_visibility()
+        self._render_services()
+
+    def _apply_visibility(self) -> None:
+        self.set_class(not self.has_services, "-no-services")
+        self.set_class(
+            self.has_services and not getattr(self, "_show_processes", False), "-no-processes"
+        )
+
+    def show_statuses(self, statuses: list[ServiceStatus]) -> None:
+        """Take a new snapshot from the monitor (already sorted worst first)."""
+        self.statuses = statuses
+        self._render_services()
+        self.mark_fresh(self._summary())
+
+    def _visible(self) -> list[ServiceStatus]:
+        if self.all_envs:
+            return self.statuses
+        return [s for s in self.statuses if s.environment == self.environment]
+
+    def _summary(self) -> str:
+        visible = self._visible()
+        if not visible:
+            return "no services here"
+        counts: dict[Status, int] = {}
+        for s in visible:
+            counts[s.status] = counts.get(s.status, 0) + 1
+        parts = [f"{counts[s]} {s.value.lower()}" for s in Status if s in counts]
+        return ", ".join(parts)
+
+    def _render_services(self) -> None:
+        table: DataTable[str | Text] = self.query_one("#services", DataTable)
+        visible = self._visible()
+        variables = self.app.get_css_variables()
+        now = time.time()
+        keys = [f"{s.environment}\x00{s.name}" for s in visible]
+        self._by_key = dict(zip(keys, visible, strict=True))
+        if keys != self._order:
+            cursor_key = (
+                self._order[table.cursor_row] if 0 <= table.cursor_row < len(self._order) else None
+            )
+            table.clear()
+            self._rows.clear()
+            for key, status in zip(keys, visible, strict=True):
+                table.add_row(*self._cells(status, variables, now), key=key)
+                self._rows[key] = self._row_signature(status)
+            self._order = keys
+            if cursor_key in keys:
+                table.move_cursor(row=keys.index(cursor_key), animate=False)
+        else:
+            for key, status in zip(keys, visible, strict=True):
+                signature = self._row_signature(status)
+                if self._rows.get(key) == signature:
+                    continue
+                self._rows[key] = signature
+                cells: tuple[str | Text, ...] = self._cells(status, variables, now)
+                for index, column in enumerate(COLUMNS):
+                    table.update_cell(key, column, cells[index])
+        self._show_detail()
+
+    @staticmethod
+    def _row_signature(s: ServiceStatus) -> Row:
+        strip = tuple(s.checks[0].uptime[-UPTIME_WIDTH:]) if s.checks else ()
+        return (s.status.value, s.reason, None, s.latency_ms, strip, s.last_change)
+
+    @staticmethod
+    def _cells(
+        s: ServiceStatus, variables: dict[str, str], now: float
+    ) -> tuple[Text, str, str, str, Text, str, Text]:
+        latency = "–" if s.latency_ms is None else f"{s.latency_ms:.0f} ms"
+        strip_source = s.checks[0].uptime if len(s.checks) == 1 else _merge_uptime(s)
+        changed = "–" if s.last_change is None else format_age(now - s.last_change)
+        return (
+            status_text(s.status, variables),
+            _plain(s.name, 40),
+            _plain(s.environment, 20),
+            latency,
+            uptime_strip(strip_source, variables, UPTIME_WIDTH),
+            changed,
+            Text(
+                _plain(s.reason),
+                style=status_style(s.status, variables) if s.status is not Status.UP else "",
+            ),
+        )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "services":
+            self._show_detail()
+
+    def selected(self) -> ServiceStatus | None:
+        """The service under the cursor."""
+        table = self.query_one("#services", DataTable)
+        if not self._order or not 0 <= table.cursor_row < len(self._order):
+            return None
+        return self._by_key.get(self._order[table.cursor_row])
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#detail-text", Static)
+        status = self.selected()
+        if status is None:
+            detail.update("")
+            return
+        variables = self.app.get_css_variables()
+        parts: list[Text] = []
+        head = Text.assemble(
+            (f"{_plain(status.name, 60)} ", "bold"),
+            (f"[{_plain(status.environment, 30)}]  ", "dim"),
+            status_text(status.status, variables),
+        )
+        parts.append(head)
+        for check in status.checks:
+            line = Text("  ")
+            line.append_text(status_text(check.status, variables))
+            line.append(f"  {_plain(check.name, 40)} ({check.kind})  ", style="bold")
+            line.append(_plain(check.reason))
+            parts.append(line)
+            last = check.last
+            if last is not None:
+                for cond in last.conditions:
+                    mark = ("✓", "status-up") if cond.ok else ("✗", "status-down")
+                    parts.append(
+                        Text.assemble(
+                            "      ",
+                            (mark[0], variables.get(mark[1], "")),
+                            f" {_plain(cond.expr, 120)}",
+                            ("  → ", "dim"),
+                            _plain(cond.actual, 120),
+                        )
+                    )
+                if last.detail:
+                    parts.append(Text(f"      {_plain(last.detail, 400)}", style="dim"))
+        detail.update(Group(*parts))
+
+    def action_toggle_all_envs(self) -> None:
+        """Show every environment's services, or only the environment in focus."""
+        self.all_envs = not self.all_envs
+        self._render_services()
+        self.mark_fresh(self._summary())
+
+    def action_toggle_processes(self) -> None:
+        """Show or hide the local process list."""
+        self._show_processes = not getattr(self, "_show_processes", False)
+        self._apply_visibility()
+
+    def action_check_now(self) -> None:
+        """Ask the monitor to run the selected service's checks now."""
+        status = self.selected()
+        refresh = getattr(self.app, "refresh_health", None)
+        if refresh is not None:
+            refresh(status.name if status else None)
+
+    # ---- processes ----------------------------------------------------------------------------
 
     def show_processes(self, processes: list[ProcessInfo]) -> None:
         """Replace the process table, keeping the cursor row when possible."""
@@ -50,15 +273,27 @@ class HealthPane(Pane):
         cursor = table.cursor_row
         table.clear()
         for p in processes:
-            cmd = sanitize(p.cmdline, max_len=200, keep_sgr=False)
             table.add_row(
                 str(p.pid),
                 f"{p.cpu_pct:.1f}",
                 f"{p.mem_pct:.1f}",
-                sanitize(p.user, max_len=8, keep_sgr=False),
-                Text(cmd, no_wrap=True),
+                _plain(p.user, 8),
+                Text(_plain(p.cmdline, 200), no_wrap=True),
                 key=str(p.pid),
             )
         if processes:
             table.move_cursor(row=min(cursor, len(processes) - 1), animate=False)
-        self.mark_fresh("processes")
+        if not self.has_services:
+            self.mark_fresh("processes")
+
+
+def _merge_uptime(s: ServiceStatus) -> list[Status]:
+    """A service strip from several checks: per position, the worst of the checks' results."""
+    strips = [c.uptime for c in s.checks if c.uptime]
+    if not strips:
+        return []
+    length = min(len(x) for x in strips)
+    merged: list[Status] = []
+    for i in range(-length, 0):
+        merged.append(max((x[i] for x in strips), key=lambda st: st.severity))
+    return merged
