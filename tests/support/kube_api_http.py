@@ -403,7 +403,8 @@ class Handler(BaseHTTPRequestHandler):
         state = self.standin.state
         with state.lock:
             new = self._patched(state.require(resource, namespace, name))
-            self._send_json(200, state.update_deployment(namespace, name, new, check_rv=True))
+            updated = state.update_deployment(namespace, name, new, check_rv=True)
+        self._send_json(200, updated)
 
     def _put_deployment(self, resource: str, namespace: str, name: str, accept: str) -> None:
         state = self.standin.state
@@ -428,16 +429,12 @@ class Handler(BaseHTTPRequestHandler):
                     wanted = json.loads(self.record.body)
                 except json.JSONDecodeError as err:
                     raise ApiError(objects.status(400, "BadRequest", str(err))) from err
+            # A resourceVersion in the body is a precondition (409 when stale), as upstream.
             given_rv = wanted.get("metadata", {}).get("resourceVersion")
-            if (
-                self.command == "PUT"
-                and given_rv
-                and given_rv != current["metadata"]["resourceVersion"]
-            ):
-                dep["metadata"]["resourceVersion"] = given_rv
+            dep["metadata"]["resourceVersion"] = given_rv or current["metadata"]["resourceVersion"]
             dep["spec"]["replicas"] = wanted.get("spec", {}).get("replicas", 0)
             updated = state.update_deployment(namespace, name, dep, check_rv=True)
-            self._send_json(200, objects.scale(updated))
+        self._send_json(200, objects.scale(updated))
 
     def _get_status(self, resource: str, namespace: str, name: str, accept: str) -> None:
         self._get(resource, namespace, name, accept)

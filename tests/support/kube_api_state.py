@@ -10,6 +10,7 @@ All methods are thread-safe (one re-entrant lock; ``changed`` is notified on eve
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -540,13 +541,15 @@ class KubeState:
                 wait = min(self._due.values()) - now if self._due else None
                 self.changed.wait(wait)
 
-    def _owned(self, resource: str, owner: Obj) -> list[Obj]:
+    def _owned(self, resource: str, owner: Obj, *, copies: bool = True) -> list[Obj]:
+        """Objects controlled by ``owner``, by name (``copies=False``: stored, read-only)."""
         ns = owner["metadata"]["namespace"]
-        return [
-            copy.deepcopy(o)
+        found = [
+            o
             for (o_ns, _), o in sorted(self._objects[resource].items())
             if o_ns == ns and _owned_by(o, owner)
         ]
+        return [copy.deepcopy(o) for o in found] if copies else found
 
     def _deployments_of(self, pod: Obj) -> list[Obj]:
         ns = pod["metadata"]["namespace"]
@@ -554,7 +557,7 @@ class KubeState:
         for dep in self._objects["deployments"].values():
             if dep["metadata"]["namespace"] != ns:
                 continue
-            if any(_owned_by(pod, rs) for rs in self._owned("replicasets", dep)):
+            if any(_owned_by(pod, rs) for rs in self._owned("replicasets", dep, copies=False)):
                 found.append(dep)
         return found
 
@@ -656,17 +659,16 @@ class KubeState:
         for (ns, _), rs in list(self._objects["replicasets"].items()):
             if ns != namespace:
                 continue
-            before = copy.deepcopy(rs)
-            after = copy.deepcopy(rs)
-            pods = self._owned("pods", rs)
+            pods = self._owned("pods", rs, copies=False)
             ready = sum(1 for p in pods if _pod_ready(p))
             status: Obj = {"replicas": len(pods)}
             status["fullyLabeledReplicas"] = len(pods)
             status["readyReplicas"] = ready
             status["availableReplicas"] = ready
             status["observedGeneration"] = int(rs["metadata"].get("generation", 1))
-            after["status"] = {k: v for k, v in status.items() if v or k == "replicas"}
-            self._store_if_changed("replicasets", before, after)
+            status = {k: v for k, v in status.items() if v or k == "replicas"}
+            if status != rs.get("status"):
+                self._store("replicasets", {**copy.deepcopy(rs), "status": status})
         for (ns, name), dep in list(self._objects["deployments"].items()):
             if ns == namespace:
                 self._refresh_deployment(copy.deepcopy(dep), observe=name == observed)
@@ -676,8 +678,8 @@ class KubeState:
         pod_hash = objects.template_hash(dep["spec"]["template"])
         total = updated = ready = 0
         new_rs_name = ""
-        for rs in self._owned("replicasets", dep):
-            pods = self._owned("pods", rs)
+        for rs in self._owned("replicasets", dep, copies=False):
+            pods = self._owned("pods", rs, copies=False)
             total += len(pods)
             ready += sum(1 for p in pods if _pod_ready(p))
             if rs["metadata"]["labels"].get(POD_TEMPLATE_HASH) == pod_hash:
@@ -700,7 +702,7 @@ class KubeState:
             and ready == desired
             and observed == dep["metadata"].get("generation")
         )
-        base = objects.testdata("apps.v1.Deployment")["status"]["conditions"][0]
+        base = _condition_base()
         conditions = {c["type"]: c for c in old.get("conditions", [])}
         status["conditions"] = [
             _condition(
@@ -733,6 +735,13 @@ class KubeState:
             status["conditions"].append(conditions["Progressing"])
         dep["status"] = status
         self._store_if_changed("deployments", before, dep)
+
+
+@functools.cache
+def _condition_base() -> Obj:
+    # Read once: the Deployment test data is 60 KB and statuses are refreshed often.
+    base: Obj = objects.testdata("apps.v1.Deployment")["status"]["conditions"][0]
+    return base
 
 
 def _pod_ready(pod: Obj) -> bool:
