@@ -37,7 +37,9 @@ async def execute(job: CheckJob, ctx: ProbeContext) -> CheckResult:
     start = time.monotonic()
     try:
         fn = probe_for(job.kind)
-        outcome = await asyncio.wait_for(fn(job, ctx), job.timeout + HARD_BOUND_MARGIN)
+        # asyncio.timeout (not wait_for) runs the probe in this task: no extra task per check.
+        async with asyncio.timeout(job.timeout + HARD_BOUND_MARGIN):
+            outcome = await fn(job, ctx)
     except TimeoutError:
         status = Status.UNKNOWN if job.kind in BACKEND_KINDS else Status.DOWN
         outcome = Outcome(
