@@ -569,6 +569,17 @@ class Handler(BaseHTTPRequestHandler):
                     f"{waiting.get('reason', '')}",
                 )
             )
+        if self._flag("previous"):
+            # Not modelled: say so loudly rather than answer with the current logs.
+            self.record.handled = False
+            raise ApiError(
+                objects.status(
+                    400,
+                    "BadRequest",
+                    f'previous terminated container "{container}" in pod "{name}" not found '
+                    "(the Kubernetes API stand-in keeps no previous container logs)",
+                )
+            )
         since_ns = self._since_ns()
         tail = self._q("tailLines")
         limit = self._q("limitBytes")
