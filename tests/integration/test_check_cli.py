@@ -130,3 +130,55 @@ def test_config_error_exits_two_with_position(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert f"{config}:6:" in proc.stderr
     assert "[STATUS] =! 200" in proc.stderr
+
+
+def test_results_are_kept_in_the_state_history(
+    tmp_path: Path, http: HealthHttpServer, listener: int
+) -> None:
+    from cockpit.sources.health.model import Status
+    from cockpit.state.health_history import HealthHistory
+
+    config = _contract_config(tmp_path, http.port, listener)
+    state = tmp_path / "state.db"
+    for _ in range(2):
+        proc, _ = _cockpit("--config", str(config), "--state", str(state), "check", "--json")
+        assert proc.returncode == 1
+    history = HealthHistory.open(state)
+    try:
+        assert history.uptime_strip("broken", "local") == [Status.DOWN, Status.DOWN]
+        assert history.availability("web", "local") == 100.0
+    finally:
+        history.close()
+
+
+def test_watch_prints_changes_as_json_lines(
+    tmp_path: Path, http: HealthHttpServer, listener: int
+) -> None:
+    config = _contract_config(tmp_path, http.port, listener)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cockpit",
+            "--config",
+            str(config),
+            "check",
+            "--watch",
+            "--json",
+            "--service",
+            "web",
+            "--service",
+            "broken",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines = [json.loads(proc.stdout.readline()) for _ in range(2)]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert {(s["name"], s["status"]) for s in lines} == {("web", "UP"), ("broken", "DOWN")}
