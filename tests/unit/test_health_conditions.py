@@ -80,6 +80,8 @@ def test_missing_certificate_fails() -> None:
     [
         ("[STATUS] 200", "has no operator"),
         ("[STATUS] =! 200", "not a placeholder|no operator|empty side"),
+        ("[BODY].x <> 1", "stray operator"),
+        ("[STATUS] === 200", "stray operator"),
         ("[STATU] == 200", r"unknown placeholder \[STATU\]"),
         ("[STATUS].a == 1", r"only \[BODY\] takes a path"),
         ("[STATUS] < pat(2*)", "work with == and != only"),

@@ -148,6 +148,10 @@ def _term(text: str, allowed: frozenset[str], expr: str, *, right: bool) -> Term
         return AnyOf(values)
     if text.startswith("["):
         return _placeholder(text, allowed, expr)
+    if text[0] in "=!<>":
+        raise ValueError(
+            f"condition {expr!r} has a stray operator: use one of {' '.join(OPERATORS)}"
+        )
     return Literal(_unquote(text))
 
 
