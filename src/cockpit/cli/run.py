@@ -1,29 +1,37 @@
-"""`cockpit` / `cockpit run`: resolve config and state, then open the TUI."""
+"""`cockpit` / `cockpit run`: open the TUI, then resolve config and state behind its first frame."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cockpit.ui.app import AppContext
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """`run` takes only the common options (--config, --env, --read-only, --theme, --state)."""
 
 
-def run(args: argparse.Namespace) -> int:
-    """Open the cockpit; exit 2 with FILE:LINE:COL lines on a bad config."""
+def build_context(args: argparse.Namespace) -> AppContext:
+    """Resolve config, environment and state for the app.
+
+    Raises:
+        StartupError: with FILE:LINE:COL lines for a bad config, or an unknown environment.
+    """
     from pathlib import Path
 
     from cockpit.config import ConfigError, resolve
     from cockpit.state.paths import default_state_path
     from cockpit.state.store import Store
+    from cockpit.ui.app import AppContext, StartupError
 
     try:
         loaded = resolve(getattr(args, "config", None))
     except ConfigError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+        raise StartupError(str(exc)) from None
     config = loaded.config
     env = (
         getattr(args, "env", None)
@@ -31,20 +39,15 @@ def run(args: argparse.Namespace) -> int:
         or next(iter(config.environments))
     )
     if env not in config.environments:
-        print(
-            f"cockpit: unknown environment {env!r}; configured: {', '.join(config.environments)}",
-            file=sys.stderr,
+        raise StartupError(
+            f"cockpit: unknown environment {env!r}; configured: {', '.join(config.environments)}"
         )
-        return 2
     state_arg = getattr(args, "state", None)
     store = Store.open(Path(state_arg) if state_arg else default_state_path(os.environ))
     warnings: list[str] = []
     if store.warning:
         warnings.append(f"state in memory only: {store.warning}")
-
-    from cockpit.ui.app import AppContext, CockpitApp
-
-    context = AppContext(
+    return AppContext(
         config=config,
         config_path=str(loaded.path) if loaded.path else None,
         environment=env,
@@ -54,8 +57,19 @@ def run(args: argparse.Namespace) -> int:
         store=store,
         base_dir=loaded.base_dir,
     )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the cockpit; exit 2 with FILE:LINE:COL lines on a bad config."""
+    from cockpit.ui.app import CockpitApp
+
+    app = CockpitApp(loader=lambda: build_context(args))
     try:
-        result = CockpitApp(context).run()
+        result = app.run()
     finally:
-        store.close()
+        if app.started and app.context.store is not None:
+            app.context.store.close()
+    if app.startup_error:
+        print(app.startup_error, file=sys.stderr)
+        return 2
     return int(result or 0)

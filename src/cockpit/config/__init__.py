@@ -11,10 +11,39 @@ Public entry points (see :mod:`cockpit.config.loader` and :mod:`cockpit.config.d
 Every failure is a :class:`ConfigError` whose ``issues`` print as ``FILE:LINE:COL: message``.
 """
 
-from cockpit.config.discovery import default_config, discover_config, resolve
-from cockpit.config.errors import ConfigError, ConfigIssue
-from cockpit.config.loader import LoadedConfig, load_config, load_config_text, load_model_text
-from cockpit.config.models import CockpitConfig
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cockpit.config.discovery import default_config, discover_config, resolve
+    from cockpit.config.errors import ConfigError, ConfigIssue
+    from cockpit.config.loader import LoadedConfig, load_config, load_config_text, load_model_text
+    from cockpit.config.models import CockpitConfig
+
+# Names are imported on first use: submodules such as `cockpit.config.themes` must not pay for
+# pydantic just because they live in this package (the TUI paints before config is validated).
+_EXPORTS = {
+    "CockpitConfig": "cockpit.config.models",
+    "ConfigError": "cockpit.config.errors",
+    "ConfigIssue": "cockpit.config.errors",
+    "LoadedConfig": "cockpit.config.loader",
+    "default_config": "cockpit.config.discovery",
+    "discover_config": "cockpit.config.discovery",
+    "load_config": "cockpit.config.loader",
+    "load_config_text": "cockpit.config.loader",
+    "load_model_text": "cockpit.config.loader",
+    "resolve": "cockpit.config.discovery",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cockpit.config' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "CockpitConfig",

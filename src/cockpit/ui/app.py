@@ -17,14 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from cockpit.config.environments import Environment
-from cockpit.config.models import CockpitConfig
-from cockpit.sources.metrics.host import HostSampler
-from cockpit.sources.metrics.processes import ProcessSampler
 from cockpit.state.checklists import DAILY_HOST_CHECKLIST, Checklist, ChecklistBook
 from cockpit.state.paths import current_user
 from cockpit.ui.commands import EnvironmentCommands, ThemeCommands
-from cockpit.ui.health_feed import HealthFeed
 from cockpit.ui.messages import HealthSnapshot, HostSampled, RetryRequested
 from cockpit.ui.screens.environments import EnvironmentScreen
 from cockpit.ui.screens.help import HelpScreen
@@ -37,7 +32,12 @@ from cockpit.ui.widgets.pane import Pane
 from cockpit.ui.widgets.placeholder_pane import LogsPane
 
 if TYPE_CHECKING:
+    from cockpit.config.environments import Environment
+    from cockpit.config.models import CockpitConfig
+    from cockpit.sources.metrics.host import HostSampler
+    from cockpit.sources.metrics.processes import ProcessSampler
     from cockpit.state.store import Store
+    from cockpit.ui.health_feed import HealthFeed
 
 WIDE_MIN_WIDTH = 120
 WIDE_MIN_HEIGHT = 32
@@ -60,6 +60,10 @@ class AppContext:
     """False stops the background samplers (tests feed data by hand)."""
     clock: Callable[[], float] = time.time
     base_dir: Path = field(default_factory=Path.cwd)
+
+
+class StartupError(Exception):
+    """Config or command-line problem found while starting; the message is for stderr."""
 
 
 class _Loaded:
@@ -90,26 +94,48 @@ class CockpitApp(App[int]):
         Binding("r", "retry", "Retry", id="retry", show=False),
     ]
 
-    def __init__(self, context: AppContext) -> None:
+    def __init__(
+        self,
+        context: AppContext | None = None,
+        *,
+        loader: Callable[[], AppContext] | None = None,
+    ) -> None:
+        """Build the app from a ready context, or from a loader run after the first frame.
+
+        With a loader the shell paints at once and the config is read right after, so the
+        operator sees the cockpit before pydantic has validated anything; a loader that raises
+        :class:`StartupError` ends the app with exit code 2 and its message on stderr.
+        """
         super().__init__()
-        self.context = context
-        self.loaded = _Loaded(context.config)
-        self.env_name = context.environment
+        if context is None and loader is None:
+            raise ValueError("CockpitApp needs a context or a loader")
+        self._cockpit_context = context
+        self._loader = loader
+        self.startup_error: str | None = None
+        self.env_name = context.environment if context else ""
         self.active_pane = "health"
         self._host_sampler: HostSampler | None = None
         self._process_sampler: ProcessSampler | None = None
         self._health_feed: HealthFeed | None = None
         self._theme_problems = register_themes(self)
-        wanted = context.theme or context.config.ui.theme
-        if wanted in self.available_themes:
-            self.theme = wanted
-        else:
-            self._theme_problems.append(
-                f"unknown theme {wanted!r}; available: {', '.join(sorted(self.available_themes))}"
-            )
-            self.theme = "cockpit-dark"
-        if context.config.ui.keys:
-            self.set_keymap(dict(context.config.ui.keys))
+        self.theme = "cockpit-dark"
+
+    @property
+    def context(self) -> AppContext:
+        """The resolved command line, config and state (available once started)."""
+        if self._cockpit_context is None:
+            raise RuntimeError("the cockpit has not finished starting")
+        return self._cockpit_context
+
+    @property
+    def loaded(self) -> _Loaded:
+        """What palette providers read."""
+        return _Loaded(self.context.config)
+
+    @property
+    def started(self) -> bool:
+        """Whether config and state are loaded."""
+        return self._cockpit_context is not None
 
     # ---- layout -------------------------------------------------------------------------------
 
@@ -119,10 +145,7 @@ class CockpitApp(App[int]):
         return self.context.config.environments[self.env_name]
 
     def compose(self) -> ComposeResult:
-        banner = EnvBanner(id="banner")
-        banner.clock = self.context.clock
-        banner.env_count = len(self.context.config.environments)
-        yield banner
+        yield EnvBanner(id="banner")
         yield Tabs(
             Tab("1 Health", id="tab-health"),
             Tab("2 Logs", id="tab-logs"),
@@ -138,15 +161,46 @@ class CockpitApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._apply_environment()
         self._apply_layout(self.size.width, self.size.height)
+        if self._cockpit_context is not None:
+            self._start(self._cockpit_context)
+        else:
+            self.call_after_refresh(self._load)
+
+    def _load(self) -> None:
+        assert self._loader is not None
+        try:
+            context = self._loader()
+        except StartupError as exc:
+            self.startup_error = str(exc)
+            self.exit(2, return_code=2)
+            return
+        self._cockpit_context = context
+        self._start(context)
+
+    def _start(self, context: AppContext) -> None:
+        self.env_name = context.environment
+        wanted = context.theme or context.config.ui.theme
+        if wanted in self.available_themes:
+            if wanted != self.theme:
+                self.theme = wanted
+        else:
+            self._theme_problems.append(
+                f"unknown theme {wanted!r}; available: {', '.join(sorted(self.available_themes))}"
+            )
+        if context.config.ui.keys:
+            self.set_keymap(dict(context.config.ui.keys))
+        banner = self.query_one(EnvBanner)
+        banner.clock = context.clock
+        banner.env_count = len(context.config.environments)
+        self._apply_environment()
         self.set_interval(1.0, self._tick, name="freshness")
-        if self.context.live:
+        if context.live:
             self.start_host_sampling()
             self.start_health()
         for problem in self._theme_problems:
             self.notify(problem, title="Theme", severity="warning", timeout=8)
-        for warning in self.context.warnings:
+        for warning in context.warnings:
             self.notify(warning, severity="warning", timeout=10)
 
     def on_resize(self, event: Resize) -> None:
@@ -208,6 +262,8 @@ class CockpitApp(App[int]):
 
     def switch_environment(self, name: str) -> None:
         """Focus another environment; every pane follows."""
+        if not self.started:
+            return
         if name not in self.context.config.environments or name == self.env_name:
             return
         self.env_name = name
@@ -216,6 +272,8 @@ class CockpitApp(App[int]):
 
     def action_switch_env(self) -> None:
         """Open the environment switcher."""
+        if not self.started:
+            return
         if len(self.context.config.environments) < 2:
             self.notify("Only one environment is configured.", timeout=3)
             return
@@ -276,6 +334,9 @@ class CockpitApp(App[int]):
     def _sample_host(self) -> None:
         worker = get_current_worker()
         if self._host_sampler is None:
+            from cockpit.sources.metrics.host import HostSampler
+            from cockpit.sources.metrics.processes import ProcessSampler
+
             self._host_sampler = HostSampler()
             self._process_sampler = ProcessSampler()
         assert self._process_sampler is not None
@@ -309,6 +370,8 @@ class CockpitApp(App[int]):
             from cockpit.state.health_history import HealthHistory
 
             sink = HealthHistory(self.context.store)
+        from cockpit.ui.health_feed import HealthFeed
+
         self._health_feed = HealthFeed(
             self.context.config,
             self.context.base_dir,
@@ -361,6 +424,8 @@ class CockpitApp(App[int]):
         self.post_message(RetryRequested(self.active_pane))
 
     def on_retry_requested(self, message: RetryRequested) -> None:
+        if not self.started:
+            return
         if message.pane in ("metrics", "health") and self.context.live:
             self.start_host_sampling()
         if message.pane == "health" and self.context.live:

@@ -6,8 +6,6 @@ import contextlib
 import time
 from dataclasses import dataclass, field
 
-import psutil
-
 # Pseudo and container filesystems say nothing about the host's disks.
 _SKIP_FSTYPES = frozenset(
     {
@@ -61,11 +59,16 @@ class HostSampler:
     def __init__(self, max_disks: int = 6) -> None:
         self._max_disks = max_disks
         self._last_net: tuple[float, int, int] | None = None
+        # psutil is imported here, not at module load: the UI starts faster without it.
+        import psutil
+
+        self._psutil = psutil
         # The first cpu_percent() call only primes psutil's counters.
         psutil.cpu_percent(interval=None)
 
     def sample(self) -> HostSample:
         """Read the host now. Cheap (a few /proc reads); call it from a worker thread."""
+        psutil = self._psutil
         now = time.monotonic()
         vm = psutil.virtual_memory()
         sw = psutil.swap_memory()
@@ -99,6 +102,7 @@ class HostSampler:
         )
 
     def _disks(self) -> dict[str, float]:
+        psutil = self._psutil
         out: dict[str, float] = {}
         seen_devices: set[str] = set()
         for part in psutil.disk_partitions(all=False):

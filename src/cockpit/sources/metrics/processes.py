@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import psutil
+if TYPE_CHECKING:
+    import psutil
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,8 @@ class ProcessSampler:
 
     def top(self, limit: int = 15) -> list[ProcessInfo]:
         """The ``limit`` busiest processes by CPU, then memory."""
+        import psutil
+
         current: dict[int, psutil.Process] = {}
         rows: list[ProcessInfo] = []
         for proc in psutil.process_iter(["pid", "name", "username", "status", "cmdline"]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,7 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from cockpit.config.environments import Environment
+if TYPE_CHECKING:
+    from cockpit.config.environments import Environment
 
 
 class EnvironmentScreen(ModalScreen[str | None]):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.color import Color, ColorParseError
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from cockpit.config.environments import Environment, Protection
+if TYPE_CHECKING:
+    from cockpit.config.environments import Environment
 
 
 class EnvBanner(Widget):
@@ -50,7 +52,7 @@ class EnvBanner(Widget):
     def watch_environment(self, env: Environment | None) -> None:
         prod = bool(env and env.is_production)
         self.set_class(prod, "-production")
-        self.set_class(bool(env and not prod and env.guard is Protection.CONFIRM), "-confirm")
+        self.set_class(bool(env and not prod and env.guard.value == "confirm"), "-confirm")
         # A configured colour paints the bar, except in production where the theme's red stays:
         # production must look the same on every screen.
         background: Color | None = None
