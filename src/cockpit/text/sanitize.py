@@ -1,11 +1,27 @@
 """The one sanitizer for untrusted text: log lines, command output, HTTP bodies.
 
 Everything that came from outside passes here before it is shown, filtered, copied or audited.
-The result is plain text (never markup) in which the only escape sequences left are SGR colour
-codes (``ESC [ ... m``), and only when asked for. Everything else that a terminal would act on
-is either dropped (escape sequences: OSC 52 clipboard writes, OSC 0 titles, OSC 8 links, cursor
-moves, device queries whose replies would arrive as key presses) or made visible (``\\r``, other
-C0 controls, DEL, C1 controls, bidi overrides), and lines are length-capped with a marker.
+What is left after :func:`sanitize`:
+
+* printable text, and ``\\n`` only when ``newlines=True`` (by default it becomes ``␊`` so one
+  input line stays one output line);
+* when ``keep_sgr``, SGR colour sequences (``ESC [ digits/; m``), closed by a reset at the end;
+* every other escape sequence is removed whole: OSC (titles, OSC 8 links, OSC 52 clipboard
+  writes), CSI (cursor moves, erases, device queries such as ``ESC[>0q`` whose replies would
+  arrive as key presses), DCS, SOS/PM/APC strings, two-byte escapes, and their 8-bit C1 forms;
+  an unterminated string sequence is dropped to the end of the line, as a terminal would;
+* the remaining C1 code points (U+0080..U+009F) are dropped;
+* C0 controls, ``\\r``, DEL and a lone ESC become Unicode control pictures (``\\r`` -> ``␍``,
+  NUL -> ``␀``, ESC -> ``␛``); TAB expands to spaces up to the next multiple of 8 columns;
+* bidi overrides, embeddings, isolates and marks (U+202A..U+202E, U+2066..U+2069, U+200E/F,
+  U+061C), line/paragraph separators (U+2028/9) and tag characters (invisible text,
+  U+E0000..U+E007F) are shown as ``<U+202E>``; lone surrogates become U+FFFD;
+* at most ``max_len`` visible characters, then the marker ``… [+N chars]`` where N counts the
+  input characters left out.
+
+Markup is never parsed: the result is plain text and ``[/]`` stays ``[/]``. Text with nothing to
+change (the common case) costs one precompiled regex search and is returned as is. Sanitizing
+sanitized text changes nothing (for the same or a larger ``max_len``).
 """
 
 from __future__ import annotations
@@ -13,132 +29,185 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # rich is imported lazily: the CLI and the sources only need strings.
     from rich.text import Text
 
 DEFAULT_MAX_LEN = 4096
+TAB_SIZE = 8
 
-# A complete or truncated escape sequence, in priority order:
-#   CSI (ESC [ params intermediates final), OSC / DCS / SOS / PM / APC strings (terminated by BEL
-#   or ST, or running to the end of the text when unterminated), two-byte escapes, a lone ESC.
-_ESCAPE = re.compile(
-    r"""
-    \x1b\[ [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]?      # CSI
-  | \x1b[\]PX^_] .*? (?:\x07|\x1b\\|\Z)                # OSC, DCS, SOS, PM, APC
-  | \x1b[\x20-\x2f]* [\x30-\x7e]                       # nF / Fp / Fe / Fs escapes
-  | \x1b                                               # stray ESC
-    """,
-    re.VERBOSE | re.DOTALL,
+# Code points shown as <U+XXXX>.
+_SHOWN_CLASS = "\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\U000e0000-\U000e007f"
+# Everything that is not plain printable text. Text with none of these takes the fast path.
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_SHOWN_CLASS}\ud800-\udfff]")
+
+# One token per thing the slow path handles. Order matters: SGR before the general CSI form.
+_TOKEN = re.compile(
+    r"(?P<sgr>\x1b\[[0-9;]*m)"
+    # CSI: parameter bytes, intermediate bytes, a final byte (missing when the text is cut).
+    r"|(?P<csi>(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?)"
+    # OSC, DCS, SOS, PM, APC (7- and 8-bit): a string ended by BEL or ST, or by the line's end.
+    r"|(?P<string>(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?)"
+    r"|(?P<esc>\x1b[\x20-\x2f]*[\x30-\x7e])"
+    r"|(?P<tab>\t)"
+    r"|(?P<nl>\n)"
+    r"|(?P<c0>[\x00-\x1f\x7f])"
+    r"|(?P<c1>[\x80-\x9f])"
+    rf"|(?P<shown>[{_SHOWN_CLASS}])"
+    r"|(?P<surrogate>[\ud800-\udfff])"
 )
-_SGR = re.compile(r"\x1b\[[0-9;:]*m")
-# Fast path: printable text with no ESC, controls, C1, bidi or tabs needs no work at all.
-_NEEDS_WORK = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_MARKER = re.compile(r"… \[\+\d+ chars\]$")
-_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+_RESETS = frozenset({"\x1b[0m", "\x1b[m"})
+_RESET = "\x1b[0m"
+_MARKER = re.compile(r"… \[\+(\d+) chars\]")
+_MARKER_END = " chars]"
+_MARKER_START = "… [+"
 
 
-def _visible_control(ch: str) -> str:
+def _marker(dropped: int) -> str:
+    return f"… [+{dropped} chars]"
+
+
+def _picture(ch: str) -> str:
     code = ord(ch)
-    if code == 0x0D:
-        return "␍"
-    if code < 0x20:
-        return chr(0x2400 + code)  # Unicode control pictures: NUL -> ␀, BEL -> ␇ ...
-    if code == 0x7F:
-        return "␡"
-    if ch in _BIDI:
-        return f"<U+{code:04X}>"
-    return f"<{code:02X}>"  # C1 controls (0x80-0x9f), including the 8-bit CSI
+    return "\u2421" if code == 0x7F else chr(0x2400 + code)
 
 
-_TABLE: dict[int, str] = {c: _visible_control(chr(c)) for c in range(0x20)}
-_TABLE.update({0x7F: "␡", 0x09: "    ", 0x0A: "␊"})
-_TABLE.update({c: _visible_control(chr(c)) for c in range(0x80, 0xA0)})
-_TABLE.update({ord(ch): _visible_control(ch) for ch in _BIDI})
-
-
-def _controls(text: str) -> str:
-    return text.translate(_TABLE)
-
-
-def _cap(text: str, max_len: int) -> str:
-    if max_len > 0 and len(text) > max_len:
-        extra = len(text) - max_len
-        return text[:max_len] + f"… [+{extra} chars]"
-    return text
-
-
-def sanitize(data: str | bytes, *, max_len: int = DEFAULT_MAX_LEN, keep_sgr: bool = True) -> str:
-    """Make untrusted text safe to show in a terminal.
+def sanitize(
+    data: str | bytes,
+    *,
+    max_len: int = DEFAULT_MAX_LEN,
+    keep_sgr: bool = True,
+    newlines: bool = False,
+) -> str:
+    """Make untrusted text safe to show in a terminal or a widget.
 
     Args:
-        data: Text or raw bytes (decoded as UTF-8 with replacement characters).
-        max_len: Longest result in characters before the ``… [+N chars]`` marker (0: no cap).
+        data: Text or raw bytes (decoded as UTF-8, invalid sequences become U+FFFD).
+        max_len: Most visible characters kept before the ``… [+N chars]`` marker (0: no cap).
         keep_sgr: Keep SGR colour sequences; when False every escape sequence is dropped.
+        newlines: Keep ``\\n`` as a line break (multi-line bodies); else it shows as ``␊``.
 
     Returns:
-        One string with no escape sequence other than SGR (when kept) and no raw control
-        characters; newlines inside become ``␊`` so one input line stays one output line.
+        Plain text (never markup) with no escape sequence other than SGR (when kept) and no raw
+        control, C1 or bidi character.
     """
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
-    # Bound the work on a huge line before any regex runs: the cap applies anyway. The count in
-    # the marker is then in raw characters, which is what the operator needs to know.
-    bound = max(max_len * 8, 65536)
-    if max_len > 0 and len(text) > bound:
-        total = len(text)
-        capped = sanitize(text[:bound], max_len=max_len, keep_sgr=keep_sgr)
-        return _MARKER.sub(f"… [+{total - max_len} chars]", capped)
-    if not _NEEDS_WORK.search(text):
-        return _cap(text, max_len)
-    if "\x1b" in text:
-        if keep_sgr:
-            text = _ESCAPE.sub(lambda m: m.group(0) if _SGR.fullmatch(m.group(0)) else "", text)
-        else:
-            text = _ESCAPE.sub("", text)
-    if keep_sgr and "\x1b" in text:
-        # Controls made visible everywhere except inside the kept SGR sequences.
-        parts = _SGR.split(text)
-        codes = _SGR.findall(text)
-        rebuilt = [_controls(parts[0])]
-        for code, part in zip(codes, parts[1:], strict=True):
-            rebuilt.append(code)
-            rebuilt.append(_controls(part))
-        text = "".join(rebuilt)
-        return _cap_with_sgr(text, max_len)
-    return _cap(_controls(text), max_len)
+    if text.endswith(_MARKER_END):
+        # Already capped (sanitized text, or text that only looks like it: both are plain):
+        # sanitize what comes before the marker and keep counting what was left out.
+        start = text.rfind(_MARKER_START)
+        m = _MARKER.fullmatch(text, start) if start >= 0 else None
+        if m is not None:
+            return _add_dropped(_sanitize(text[:start], max_len, keep_sgr, newlines), int(m[1]))
+    return _sanitize(text, max_len, keep_sgr, newlines)
 
 
-def _cap_with_sgr(text: str, max_len: int) -> str:
-    """Cap by visible characters, never cutting an SGR sequence in half."""
-    if max_len <= 0:
-        return text
-    visible = len(_SGR.sub("", text))
-    if visible <= max_len:
-        return text
+def _sanitize(text: str, max_len: int, keep_sgr: bool, newlines: bool) -> str:
+    if _UNSAFE.search(text) is None:
+        if max_len <= 0 or len(text) <= max_len:
+            return text
+        return text[:max_len] + _marker(len(text) - max_len)
+    return _slow(text, max_len, keep_sgr, newlines)
+
+
+def _add_dropped(out: str, dropped: int) -> str:
+    if out.endswith(_MARKER_END):
+        start = out.rfind(_MARKER_START)
+        m = _MARKER.fullmatch(out, start) if start >= 0 else None
+        if m is not None:
+            return out[:start] + _marker(int(m[1]) + dropped)
+    return out + _marker(dropped)
+
+
+def _slow(text: str, max_len: int, keep_sgr: bool, newlines: bool) -> str:
+    total = len(text)
+    capped = max_len > 0
+    # Only a bounded prefix is scanned, so a 10 MB string costs about as much as a long line.
+    # The slack covers escape sequences, which take input but show nothing.
+    limit = max_len * 4 + 256
+    window = text[:limit] if capped and total > limit else text
     out: list[str] = []
-    count = 0
+    width = 0  # visible characters written
+    col = 0  # column since the last line break, for tab stops
     pos = 0
-    for m in _SGR.finditer(text):
-        chunk = text[pos : m.start()]
-        take = min(len(chunk), max_len - count)
-        out.append(chunk[:take])
-        count += take
-        if count >= max_len:
-            break
-        out.append(m.group(0))
+    sgr_open = False
+    cut: int | None = None  # input index where the output stops
+
+    for m in _TOKEN.finditer(window):
+        start = m.start()
+        if start > pos:
+            chunk = window[pos:start]
+            if capped and width + len(chunk) > max_len:
+                room = max_len - width
+                out.append(chunk[:room])
+                cut = pos + room
+                break
+            out.append(chunk)
+            width += len(chunk)
+            col += len(chunk)
+        kind = m.lastgroup
+        token = m.group()
+        shown = ""
+        if kind == "sgr":
+            if keep_sgr:
+                out.append(token)
+                sgr_open = token not in _RESETS
+        elif kind == "tab":
+            shown = " " * (TAB_SIZE - col % TAB_SIZE)
+        elif kind == "nl":
+            if newlines:
+                out.append("\n")
+                col = 0
+            else:
+                shown = "\u240a"
+        elif kind == "c0":
+            shown = _picture(token)
+        elif kind == "shown":
+            shown = f"<U+{ord(token):04X}>"
+        elif kind == "surrogate":
+            shown = "\ufffd"
+        # csi, string, esc and c1 tokens are dropped whole.
+        if shown:
+            if capped and width + len(shown) > max_len:
+                cut = start
+                break
+            out.append(shown)
+            width += len(shown)
+            col += len(shown)
         pos = m.end()
     else:
-        chunk = text[pos:]
-        out.append(chunk[: max_len - count])
-    return "".join(out) + f"\x1b[0m… [+{visible - max_len} chars]"
+        if pos < len(window):
+            chunk = window[pos:]
+            if capped and width + len(chunk) > max_len:
+                room = max_len - width
+                out.append(chunk[:room])
+                cut = pos + room
+            else:
+                out.append(chunk)
+        if cut is None and len(window) < total:
+            cut = len(window)
+
+    if sgr_open:
+        out.append(_RESET)
+    if cut is not None:
+        out.append(_marker(total - cut))
+    return "".join(out)
 
 
 def strip_sgr(text: str) -> str:
-    """Remove SGR colour sequences (e.g. before matching a filter)."""
+    """Remove SGR colour sequences (e.g. before matching a filter or copying)."""
+    if "\x1b" not in text:
+        return text
     return _SGR.sub("", text)
 
 
 def sanitize_to_text(data: str | bytes, *, max_len: int = DEFAULT_MAX_LEN) -> Text:
-    """Sanitize, then turn kept colours into a Rich ``Text`` (never parsed as markup)."""
+    """Sanitize, then turn the kept colours into a Rich ``Text`` (never parsed as markup).
+
+    The Text comes from ``Text.from_ansi`` on the already-sanitized string, so nothing but
+    styles can come out of escape sequences.
+    """
     from rich.text import Text
 
     return Text.from_ansi(sanitize(data, max_len=max_len, keep_sgr=True))

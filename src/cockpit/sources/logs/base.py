@@ -1,35 +1,49 @@
-"""What every log source shares: the line model, status reporting, line splitting and backoff."""
+"""What every log source shares: the line model, status reporting, options and backoff.
+
+A source is an object with ``async run(sink)``. It reads its stream in chunks of
+:data:`CHUNK_SIZE`, splits and decodes lines with :mod:`cockpit.sources.logs.lines` (sanitized,
+timestamped, levelled), hands batches to ``sink.lines`` and state changes to ``sink.status``.
+It reconnects by itself with :class:`Backoff` and never raises out of ``run`` for I/O errors:
+they become an ERROR or RECONNECTING status with a one-line reason. ``run`` returns once the
+stream has ended for good (ENDED, or ERROR when retrying cannot help) and is cancellable at any
+``await``.
+"""
 
 from __future__ import annotations
 
 import abc
 import asyncio
 import enum
-import json
 import random
-import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
-
-from cockpit.text.sanitize import sanitize
+from typing import ClassVar, Protocol
 
 CHUNK_SIZE = 64 * 1024
 """Streams are read in chunks of this size."""
 MAX_LINE = 4096
-"""Longest line kept (characters); longer lines are cut into pieces of this size."""
+"""Most visible characters kept of one line (the sanitizer's cap; a marker says how many more)."""
+MAX_LINE_BYTES = 16 * 1024
+"""A line with no newline is emitted in pieces of at most this many bytes."""
+TAIL_ALL = -1
+"""``StreamOptions.tail`` value asking for everything the source has."""
 
 
 class SourceState(enum.Enum):
     """Where a source stands, shown as a badge beside its name."""
 
     CONNECTING = "connecting"
+    """Not started yet, or opening its stream for the first time."""
     LIVE = "live"
+    """The stream is open and being read."""
     RECONNECTING = "reconnecting"
+    """The stream dropped; the next attempt comes after a backoff delay (the reason says when)."""
     STALE = "stale"
+    """Nothing to read for now and nothing wrong either: e.g. the file is not there (yet)."""
     ENDED = "ended"
+    """Finished normally: end of a one-shot read, or a command that exited with status 0."""
     ERROR = "error"
+    """Failed; the reason says why. Followed by a retry unless the source has given up."""
 
 
 @dataclass(slots=True)
@@ -39,7 +53,8 @@ class LogLine:
     Attributes:
         source: Name of the configured source.
         text: The line, sanitized (SGR colour kept).
-        ts: Epoch seconds: from the line when it carries a timestamp, else when it was received.
+        ts: Epoch seconds: from the line when it carries a timestamp (a continuation line takes
+            its entry's), else when it was received.
         level: ERROR / WARN / INFO / DEBUG when detected, else None.
         stream: stdout / stderr when the source tells them apart.
         origin: Pod or container name in merged views (stern-style prefix).
@@ -53,6 +68,15 @@ class LogLine:
     origin: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    """A source's current state, the one-line reason and when (monotonic) it was entered."""
+
+    state: SourceState
+    reason: str
+    since: float
+
+
 class LogSink(Protocol):
     """Receives what a source produces. Called from the source's event loop."""
 
@@ -63,181 +87,118 @@ class LogSink(Protocol):
         """The source's state changed (with a one-line reason when not LIVE)."""
 
 
-_LEVEL_WORDS = re.compile(
-    r"\b(FATAL|CRITICAL|CRIT|ERROR|ERR|WARNING|WARN|INFO|DEBUG|TRACE)\b", re.IGNORECASE
-)
-_LEVEL_MAP = {
-    "FATAL": "ERROR",
-    "CRITICAL": "ERROR",
-    "CRIT": "ERROR",
-    "ERROR": "ERROR",
-    "ERR": "ERROR",
-    "WARNING": "WARN",
-    "WARN": "WARN",
-    "INFO": "INFO",
-    "DEBUG": "DEBUG",
-    "TRACE": "DEBUG",
-}
-_RFC3339 = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?")
+@dataclass(frozen=True, slots=True)
+class StreamOptions:
+    """How to read a source; the same for every kind.
 
-
-def normalise_level(word: object) -> str | None:
-    """Map a level word (any case, syslog-ish or logging-ish) onto ERROR/WARN/INFO/DEBUG."""
-    if not isinstance(word, str):
-        return None
-    return _LEVEL_MAP.get(word.strip().upper())
-
-
-def parse_timestamp(text: str) -> float | None:
-    """Epoch seconds of an RFC 3339 timestamp at the start of ``text``, if there is one."""
-    m = _RFC3339.match(text)
-    if not m:
-        return None
-    from datetime import datetime
-
-    frac = (m.group(3) or "")[:7]  # datetime takes at most microseconds
-    zone = m.group(4) or "Z"
-    zone = "+00:00" if zone == "Z" else (zone if ":" in zone else f"{zone[:3]}:{zone[3:]}")
-    try:
-        return datetime.fromisoformat(f"{m.group(1)}T{m.group(2)}{frac}{zone}").timestamp()
-    except ValueError:
-        return None
-
-
-def classify(raw: str) -> tuple[str | None, float | None]:
-    """Level and timestamp of a raw line: from JSON fields when the line is JSON, else the text."""
-    stripped = raw.lstrip()
-    if stripped.startswith("{"):
-        try:
-            data = json.loads(stripped)
-        except ValueError:
-            data = None
-        if isinstance(data, dict):
-            level = None
-            for key in ("level", "severity", "lvl", "log.level", "levelname"):
-                level = normalise_level(data.get(key))
-                if level:
-                    break
-            ts = None
-            for key in ("time", "timestamp", "ts", "@timestamp"):
-                value = data.get(key)
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    ts = float(value) / (1000.0 if value > 1e11 else 1.0)
-                elif isinstance(value, str):
-                    ts = parse_timestamp(value)
-                if ts is not None:
-                    break
-            return level, ts
-    m = _LEVEL_WORDS.search(raw, 0, 200)
-    return (normalise_level(m.group(1)) if m else None), parse_timestamp(raw)
-
-
-def make_line(
-    source: str,
-    raw: str | bytes,
-    *,
-    received: float | None = None,
-    stream: str | None = None,
-    origin: str | None = None,
-    ts: float | None = None,
-) -> LogLine:
-    """Sanitize a raw line and detect its level and timestamp."""
-    text = sanitize(raw, max_len=MAX_LINE)
-    level, found_ts = classify(text)
-    return LogLine(
-        source=source,
-        text=text,
-        ts=ts
-        if ts is not None
-        else (found_ts if found_ts is not None else (received or time.time())),
-        level=level,
-        stream=stream,
-        origin=origin,
-    )
-
-
-class LineSplitter:
-    """Turns 64 KiB chunks into lines without ever holding an unbounded partial line.
-
-    A line with no newline that grows past ``max_line`` bytes is emitted in pieces, so a 10 MB
-    line costs at most ``max_line`` bytes of buffer.
+    Attributes:
+        follow: Keep reading as new lines arrive; False reads what is there and ends.
+        tail: Lines from the end shown first: None for the source's configured default,
+            :data:`TAIL_ALL` for everything, else that many.
+        since: Epoch seconds; older lines are dropped (sources that can ask their backend for
+            this do, the rest filter on each line's time).
+        max_len: Visible characters kept per line.
     """
 
-    def __init__(self, max_line: int = MAX_LINE * 4) -> None:
-        self.max_line = max_line
-        self._partial = bytearray()
-
-    def feed(self, chunk: bytes) -> list[bytes]:
-        """Add a chunk; return the complete lines it finished (without newlines)."""
-        out: list[bytes] = []
-        data = self._partial + chunk if self._partial else bytes(chunk)
-        start = 0
-        while True:
-            nl = data.find(b"\n", start)
-            if nl < 0:
-                break
-            line = data[start:nl]
-            if line.endswith(b"\r"):
-                line = line[:-1]
-            out.append(bytes(line))
-            start = nl + 1
-        rest = data[start:]
-        while len(rest) > self.max_line:
-            out.append(bytes(rest[: self.max_line]))
-            rest = rest[self.max_line :]
-        self._partial = bytearray(rest)
-        return out
-
-    def flush(self) -> list[bytes]:
-        """The unterminated last line, if any (at end of stream)."""
-        if not self._partial:
-            return []
-        line, self._partial = bytes(self._partial), bytearray()
-        return [line]
+    follow: bool = True
+    tail: int | None = None
+    since: float | None = None
+    max_len: int = MAX_LINE
 
 
 class Backoff:
-    """Capped exponential backoff with full jitter, reset after a healthy stretch."""
+    """Capped exponential backoff with jitter.
+
+    The n-th delay is ``min(cap, base * 2**n)`` scaled by a random factor in ``[1 - jitter, 1]``,
+    so many sources that dropped together do not reconnect in lockstep, and no delay exceeds
+    ``cap``. Call :meth:`reset` once a connection has proven healthy.
+    """
 
     def __init__(
-        self, base: float = 0.5, cap: float = 30.0, rng: Callable[[], float] | None = None
-    ):
+        self,
+        base: float = 0.5,
+        cap: float = 30.0,
+        *,
+        jitter: float = 0.5,
+        rng: random.Random | None = None,
+    ) -> None:
         self.base = base
         self.cap = cap
+        self.jitter = min(max(jitter, 0.0), 1.0)
         self.attempt = 0
-        self._rng = rng or random.random
+        self._rng = rng or random.Random()
 
     def next_delay(self) -> float:
         """Seconds to wait before the next attempt."""
-        ceiling = min(self.cap, self.base * 2.0 ** min(self.attempt, 30))
+        ceiling = min(self.cap, self.base * 2.0 ** min(self.attempt, 60))
         self.attempt += 1
-        return ceiling * (0.5 + self._rng() / 2)
+        return ceiling * (1.0 - self.jitter * self._rng.random())
 
     def reset(self) -> None:
-        """Call after a connection delivered data."""
+        """Start again from the base delay."""
         self.attempt = 0
 
 
+HEALTHY_AFTER = 10.0
+"""A connection that stayed up this long (seconds) resets the backoff when it drops."""
+
+
 class NotConfigured(Exception):
-    """The source kind (or a target it needs) is not set up; the message says what is missing."""
+    """The source kind (or a target it needs) is not available; the message says what is missing."""
 
 
 class LogSource(abc.ABC):
     """A stream of lines from one configured source.
 
-    Subclasses implement :meth:`run`: connect, read in chunks, split and sanitize lines, send
-    them to the sink in batches, and on I/O errors report RECONNECTING/ERROR and retry with
-    :class:`Backoff`. ``run`` returns only when the source has ended for good (ENDED) or is
-    cancelled; it never raises for I/O errors.
+    Subclasses implement :meth:`run` and use :meth:`report`, :meth:`emit` and
+    :meth:`retry_later`; ``status`` always holds the latest state for anyone who asks.
     """
 
-    def __init__(self, name: str) -> None:
+    kind: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        name: str,
+        options: StreamOptions | None = None,
+        *,
+        backoff: Backoff | None = None,
+    ) -> None:
         self.name = name
+        self.options = options or StreamOptions()
+        self.backoff = backoff or Backoff()
+        self.status = SourceStatus(SourceState.CONNECTING, "", time.monotonic())
 
     @abc.abstractmethod
     async def run(self, sink: LogSink) -> None:
-        """Stream until cancelled or ended."""
+        """Stream until cancelled or ended; report problems as status, never raise for I/O."""
 
-    async def sleep_backoff(self, backoff: Backoff) -> None:
-        """Wait the next backoff delay."""
-        await asyncio.sleep(backoff.next_delay())
+    def describe(self) -> str:
+        """What is being read, for status lines (e.g. ``file /var/log/app.log``)."""
+        return self.kind or type(self).__name__
+
+    def report(self, sink: LogSink, state: SourceState, reason: str = "") -> None:
+        """Tell the sink about a state change (repeats of the same state and reason are skipped)."""
+        if state is self.status.state and reason == self.status.reason:
+            return
+        self.status = SourceStatus(state, reason, time.monotonic())
+        sink.status(state, reason)
+
+    def emit(self, sink: LogSink, batch: list[LogLine]) -> None:
+        """Send a batch, without lines older than ``options.since``."""
+        since = self.options.since
+        if since is not None:
+            batch = [line for line in batch if line.ts >= since]
+        if batch:
+            sink.lines(batch)
+
+    async def retry_later(self, sink: LogSink, state: SourceState, reason: str) -> float:
+        """Report ``state`` with ``reason`` and the delay, then wait the next backoff delay."""
+        delay = self.backoff.next_delay()
+        self.report(sink, state, f"{reason}; retrying in {delay:.1f}s")
+        await asyncio.sleep(delay)
+        return delay
+
+    def connection_lasted(self, seconds: float) -> None:
+        """A connection dropped after ``seconds``: a long healthy one resets the backoff."""
+        if seconds >= HEALTHY_AFTER:
+            self.backoff.reset()

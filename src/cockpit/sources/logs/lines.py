@@ -1,0 +1,181 @@
+"""From raw chunks to :class:`LogLine`: bounded line splitting, then sanitize, time and level.
+
+Every source does ``decoder.decode(splitter.feed(chunk), received)`` per chunk it reads, with one
+splitter and decoder per stream (stdout and stderr each keep their own partial line).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cockpit.sources.logs.base import MAX_LINE, MAX_LINE_BYTES, LogLine
+from cockpit.sources.logs.levels import detect_level, normalise_level
+from cockpit.sources.logs.timestamps import parse_prefix, parse_value
+from cockpit.text.sanitize import sanitize, strip_sgr
+
+JSON_MAX = 64 * 1024
+"""JSON lines longer than this are shown but not parsed for their fields."""
+JSON_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "log.level")
+JSON_TIME_KEYS = ("time", "timestamp", "ts", "@timestamp", "t")
+
+
+class LineSplitter:
+    """Turns chunks into lines without ever holding an unbounded partial line.
+
+    Lines end at ``\\n`` (a ``\\r`` before it is dropped too). A line that grows past
+    ``max_line`` bytes without a newline is emitted in pieces of at most ``max_line`` bytes, cut
+    on a UTF-8 character boundary, so a 10 MB line costs at most ``max_line`` plus one chunk.
+    """
+
+    def __init__(self, max_line: int = MAX_LINE_BYTES) -> None:
+        self.max_line = max(max_line, 4)
+        self._partial = b""
+
+    @property
+    def pending(self) -> int:
+        """Bytes of the unterminated line held so far."""
+        return len(self._partial)
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        """Add a chunk; return the lines it completed (without their line ends)."""
+        data = self._partial + chunk if self._partial else bytes(chunk)
+        parts = data.split(b"\n")
+        rest = parts.pop()
+        out: list[bytes] = []
+        for part in parts:
+            if part.endswith(b"\r"):
+                part = part[:-1]
+            if len(part) > self.max_line:
+                out.extend(self._pieces(part))
+            else:
+                out.append(part)
+        if len(rest) > self.max_line:
+            pieces = self._pieces(rest)
+            rest = pieces.pop()
+            out.extend(pieces)
+        self._partial = rest
+        return out
+
+    def flush(self) -> list[bytes]:
+        """The unterminated last line, if any (at the end of a stream, or after a pause)."""
+        if not self._partial:
+            return []
+        line, self._partial = self._partial, b""
+        return [line[:-1] if line.endswith(b"\r") else line]
+
+    def _pieces(self, data: bytes) -> list[bytes]:
+        # Cut into pieces of at most max_line bytes; the caller may keep the last one pending.
+        out: list[bytes] = []
+        start = 0
+        while len(data) - start > self.max_line:
+            cut = start + self.max_line
+            # Back off over UTF-8 continuation bytes so no character is split between pieces.
+            back = cut
+            while back > cut - 3 and data[back] & 0xC0 == 0x80:
+                back -= 1
+            if data[back] & 0xC0 != 0x80 and back > start:
+                cut = back
+            out.append(data[start:cut])
+            start = cut
+        out.append(data[start:])
+        return out
+
+
+class StreamDecoder:
+    """Raw lines of one stream -> :class:`LogLine` (sanitized, with time, level and origin).
+
+    Time: an RFC 3339 prefix, or a JSON ``time``/``timestamp``/``ts`` field; a line without one
+    takes the latest time read earlier in the stream (it is most likely the rest of that entry,
+    e.g. a stack trace), else the time it was received. Level: JSON ``level``/``severity``,
+    else detected in the text; an indented line without its own level (a stack trace) takes the
+    level of the line before it.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        *,
+        stream: str | None = None,
+        origin: str | None = None,
+        max_len: int = MAX_LINE,
+    ) -> None:
+        self.source = source
+        self.stream = stream
+        self.origin = origin
+        self.max_len = max_len
+        self._last_ts: float | None = None
+        self._last_level: str | None = None
+
+    def decode(self, raws: list[bytes], received: float) -> list[LogLine]:
+        """Decode a batch of raw lines received at ``received`` (epoch seconds)."""
+        return [self.line(raw, received) for raw in raws]
+
+    def line(
+        self,
+        raw: bytes | str,
+        received: float,
+        *,
+        ts: float | None = None,
+        level: str | None = None,
+        origin: str | None = None,
+    ) -> LogLine:
+        """Decode one raw line; ``ts``/``level``/``origin`` override what the text says."""
+        text = sanitize(raw, max_len=self.max_len)
+        plain = strip_sgr(text)
+        fields = json_object(raw) if plain[:1] == "{" else None
+        start = 0
+        if ts is None:
+            if fields is not None:
+                ts = _first(fields, JSON_TIME_KEYS, parse_value)
+            if ts is None:
+                found = parse_prefix(plain)
+                if found is not None:
+                    ts, start = found
+        if level is None:
+            if fields is not None:
+                level = _first(fields, JSON_LEVEL_KEYS, normalise_level)
+            if level is None:
+                level = detect_level(plain, start)
+        if level is None and plain[:1] in (" ", "\t") and plain.strip():
+            level = self._last_level
+        if ts is None:
+            ts = self._last_ts if self._last_ts is not None else received
+        else:
+            self._last_ts = ts
+        self._last_level = level
+        return LogLine(
+            self.source, text, ts, level, self.stream, origin if origin is not None else self.origin
+        )
+
+
+def json_object(raw: bytes | str) -> dict[str, Any] | None:
+    """``raw`` parsed as a JSON object, or None (not JSON, not an object, or too long)."""
+    if len(raw) > JSON_MAX:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _first(fields: dict[str, Any], keys: tuple[str, ...], convert: Any) -> Any:
+    for key in keys:
+        if key in fields:
+            value = convert(fields[key])
+            if value is not None:
+                return value
+    return None
+
+
+def make_line(
+    source: str,
+    raw: bytes | str,
+    *,
+    received: float,
+    stream: str | None = None,
+    origin: str | None = None,
+) -> LogLine:
+    """Decode a single line with no stream context (no inheritance from earlier lines)."""
+    return StreamDecoder(source, stream=stream, origin=origin).line(raw, received)

@@ -1,0 +1,60 @@
+"""Timestamps found in log lines: an RFC 3339 prefix, or a JSON value (string or epoch number)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import time
+
+# `2024-05-01T12:00:00.123456789Z`, `2024-05-01 12:00:00,123 +0200`, `[2024-05-01T12:00:00]`.
+# A time without a zone is local time, as the program that wrote it most likely meant.
+_PREFIX = re.compile(
+    r"\[?(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?"
+    r"\s?(?:(?P<z>[Zz])|(?P<sign>[+-])(\d\d):?(\d\d))?\]?"
+)
+
+
+def parse_prefix(text: str) -> tuple[float, int] | None:
+    """Epoch seconds of the RFC 3339 timestamp at the start of ``text``, and where it ends."""
+    if not text or not (text[0].isdigit() or text[0] == "["):
+        return None
+    m = _PREFIX.match(text)
+    if m is None:
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+    if not (1 <= month <= 12 and 1 <= day <= 31 and hour <= 23 and minute <= 59 and second <= 60):
+        return None
+    frac = m.group(7)
+    fraction = int(frac) / 10 ** len(frac) if frac else 0.0
+    fields = (year, month, day, hour, minute, second)
+    if m.group("z"):
+        epoch = calendar.timegm((*fields, 0, 0, 0))
+    elif m.group("sign"):
+        offset = int(m.group(10)) * 3600 + int(m.group(11)) * 60
+        if offset > 24 * 3600:
+            return None
+        epoch = calendar.timegm((*fields, 0, 0, 0)) - (
+            offset if m.group("sign") == "+" else -offset
+        )
+    else:
+        try:
+            epoch = int(time.mktime((*fields, 0, 0, -1)))
+        except (OverflowError, ValueError):
+            return None
+    return epoch + fraction, m.end()
+
+
+def parse_value(value: object) -> float | None:
+    """Epoch seconds from a structured field: an RFC 3339 string or an epoch number.
+
+    Numbers are read as seconds, milliseconds, microseconds or nanoseconds by their size.
+    """
+    if isinstance(value, str):
+        found = parse_prefix(value.strip())
+        return found[0] if found else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        number = float(value)
+        for scale in (1.0, 1e3, 1e6, 1e9):
+            if number / scale < 1e11:  # before the year 5138: a plausible date in seconds
+                return number / scale
+    return None
