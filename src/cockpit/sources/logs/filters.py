@@ -3,7 +3,7 @@
 Python's ``re`` backtracks, and RE2 (linear time) is not a dependency. So patterns go through
 :func:`cockpit.text.safe_regex.compile_safe`, which refuses the shapes that backtrack
 catastrophically (nested quantifiers like ``(a+)+``, overlapping repeated alternatives like
-``(a|a)*``, back-to-back quantifiers over the same characters like ``.*a.*b``) with a plain
+``(a|a)*``, back-to-back quantifiers over the same characters like ``a.*b.*c``) with a plain
 message. What is accepted is at worst quadratic, and it only ever sees the first
 :data:`MATCH_CAP` characters of a line, so a hostile line costs milliseconds, not minutes. For
 several terms, give several include patterns (all must match) instead of ``a.*b.*c``.

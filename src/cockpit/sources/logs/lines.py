@@ -88,8 +88,8 @@ class StreamDecoder:
     Time: an RFC 3339 prefix, or a JSON ``time``/``timestamp``/``ts`` field; a line without one
     takes the latest time read earlier in the stream (it is most likely the rest of that entry,
     e.g. a stack trace), else the time it was received. Level: JSON ``level``/``severity``,
-    else detected in the text; an indented line without its own level (a stack trace) takes the
-    level of the line before it.
+    else detected in the text; a line without its own level takes the level of the line before
+    it when it continues that entry (no time of its own in a timestamped stream, or indented).
     """
 
     def __init__(
@@ -125,24 +125,28 @@ class StreamDecoder:
         plain = strip_sgr(text)
         fields = json_object(raw) if plain[:1] == "{" else None
         start = 0
-        if ts is None:
+        own_ts = ts
+        if own_ts is None:
             if fields is not None:
-                ts = _first(fields, JSON_TIME_KEYS, parse_value)
-            if ts is None:
+                own_ts = _first(fields, JSON_TIME_KEYS, parse_value)
+            if own_ts is None:
                 found = parse_prefix(plain)
                 if found is not None:
-                    ts, start = found
+                    own_ts, start = found
         if level is None:
             if fields is not None:
                 level = _first(fields, JSON_LEVEL_KEYS, normalise_level)
             if level is None:
                 level = detect_level(plain, start)
-        if level is None and plain[:1] in (" ", "\t") and plain.strip():
+        # A line without a time of its own in a timestamped stream, or an indented one, is
+        # the rest of the entry above it (a stack trace): it shares that entry's level.
+        continuation = own_ts is None and self._last_ts is not None
+        if level is None and (continuation or (plain[:1] == " " and plain.strip())):
             level = self._last_level
-        if ts is None:
+        if own_ts is None:
             ts = self._last_ts if self._last_ts is not None else received
         else:
-            self._last_ts = ts
+            ts = self._last_ts = own_ts
         self._last_level = level
         return LogLine(
             self.source, text, ts, level, self.stream, origin if origin is not None else self.origin

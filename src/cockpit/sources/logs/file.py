@@ -1,0 +1,217 @@
+"""A local file followed like ``tail -F``.
+
+Reads in 64 KiB chunks. At the end of the file it polls (quickly after new lines, backing off to
+``poll`` when idle) and looks at the path: a different file there (rename rotation) is followed
+from its start once the old one has been read to its end; a file shorter than the read position
+(copytruncate) is read again from its start; a missing file is waited for (STALE). Blocking file
+calls run in a worker thread so a slow disk never stalls the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from cockpit.sources.logs.base import (
+    CHUNK_SIZE,
+    MAX_LINE_BYTES,
+    TAIL_ALL,
+    Backoff,
+    LogSink,
+    LogSource,
+    SourceState,
+    StreamOptions,
+)
+from cockpit.sources.logs.lines import LineSplitter, StreamDecoder
+
+POLL_MIN = 0.05
+"""First wait at the end of the file after new lines; doubles up to ``poll`` while idle."""
+PARTIAL_AFTER = 1.0
+"""An unterminated last line is shown once the file has been quiet this long (seconds)."""
+
+Change = Literal["rotated", "removed", "truncated"] | None
+Outcome = Literal["ended", "rotated", "removed"]
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+class FileSource(LogSource):
+    """Follow one file (see the module docstring for the rules)."""
+
+    kind = "file"
+
+    def __init__(
+        self,
+        name: str,
+        path: Path,
+        options: StreamOptions | None = None,
+        *,
+        tail_default: int = 100,
+        poll: float = 0.5,
+        backoff: Backoff | None = None,
+        chunk_size: int = CHUNK_SIZE,
+        max_line_bytes: int = MAX_LINE_BYTES,
+        partial_after: float = PARTIAL_AFTER,
+    ) -> None:
+        super().__init__(name, options, backoff=backoff)
+        self.path = path
+        self.tail_default = tail_default
+        self.poll = max(poll, POLL_MIN)
+        self.chunk_size = chunk_size
+        self.max_line_bytes = max_line_bytes
+        self.partial_after = partial_after
+
+    def describe(self) -> str:
+        """``file PATH``."""
+        return f"file {self.path}"
+
+    async def run(self, sink: LogSink) -> None:
+        """Follow the file until cancelled (or read it once when not following)."""
+        follow = self.options.follow
+        tail = self.options.tail if self.options.tail is not None else self.tail_default
+        present_at_start: bool | None = None
+        while True:
+            try:
+                handle = await asyncio.to_thread(self.path.open, "rb", buffering=0)
+            except FileNotFoundError:
+                present_at_start = present_at_start or False
+                if not follow:
+                    self.report(sink, SourceState.ERROR, f"{self.path} does not exist")
+                    return
+                self.report(sink, SourceState.STALE, f"waiting for {self.path} to appear")
+                await asyncio.sleep(self.poll)
+                continue
+            except OSError as exc:
+                if not follow:
+                    self.report(sink, SourceState.ERROR, f"cannot open {self.path}: {_why(exc)}")
+                    return
+                await self.retry_later(
+                    sink, SourceState.ERROR, f"cannot open {self.path}: {_why(exc)}"
+                )
+                continue
+            # Only the file found at start is shown from its tail: one that appears or replaces
+            # it later is new, so all of it is shown.
+            from_tail = tail if present_at_start is None else TAIL_ALL
+            present_at_start = True
+            opened = time.monotonic()
+            try:
+                outcome = await self._read(handle, sink, from_tail)
+            except OSError as exc:
+                if not follow:
+                    self.report(sink, SourceState.ERROR, f"reading {self.path}: {_why(exc)}")
+                    return
+                self.connection_lasted(time.monotonic() - opened)
+                await self.retry_later(
+                    sink, SourceState.RECONNECTING, f"reading {self.path} failed: {_why(exc)}"
+                )
+                continue
+            finally:
+                handle.close()
+            if outcome == "ended":
+                self.report(sink, SourceState.ENDED, f"read {self.path} to its end")
+                return
+            if outcome == "rotated":
+                self.report(
+                    sink, SourceState.LIVE, f"{self.path} was replaced; following the new file"
+                )
+
+    async def _read(self, handle: BinaryIO, sink: LogSink, tail: int) -> Outcome:
+        stat = os.fstat(handle.fileno())
+        ident = (stat.st_dev, stat.st_ino)
+        await asyncio.to_thread(seek_tail, handle, tail, self.max_line_bytes)
+        splitter = LineSplitter(self.max_line_bytes)
+        decoder = StreamDecoder(self.name, max_len=self.options.max_len)
+        if self.status.state is not SourceState.LIVE:
+            self.report(sink, SourceState.LIVE)
+        wait = POLL_MIN
+        last_data = time.monotonic()
+
+        def deliver(raws: list[bytes]) -> None:
+            if raws:
+                self.emit(sink, decoder.decode(raws, time.time()))
+
+        while True:
+            chunk, change = await asyncio.to_thread(
+                _read_or_check, handle, self.path, ident, self.chunk_size, self.options.follow
+            )
+            if chunk:
+                deliver(splitter.feed(chunk))
+                last_data = time.monotonic()
+                wait = POLL_MIN
+                continue
+            if not self.options.follow:
+                deliver(splitter.flush())
+                return "ended"
+            if change == "truncated":
+                deliver(splitter.flush())
+                handle.seek(0)
+                self.report(
+                    sink, SourceState.LIVE, f"{self.path} was truncated; reading from its start"
+                )
+                continue
+            if change is not None:
+                # Lines the writer added to the old file just before it moved are still ours.
+                while chunk := await asyncio.to_thread(handle.read, self.chunk_size):
+                    deliver(splitter.feed(chunk))
+                deliver(splitter.flush())
+                return change
+            if splitter.pending and time.monotonic() - last_data >= self.partial_after:
+                deliver(splitter.flush())
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, self.poll)
+
+
+def _read_or_check(
+    handle: BinaryIO, path: Path, ident: tuple[int, int], size: int, follow: bool
+) -> tuple[bytes, Change]:
+    """One worker-thread hop: read a chunk, or at the end of the file, look at the path."""
+    chunk = handle.read(size)
+    if chunk or not follow:
+        return chunk or b"", None
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return b"", "removed"
+    if (st.st_dev, st.st_ino) != ident:
+        return b"", "rotated"
+    if os.fstat(handle.fileno()).st_size < handle.tell():
+        return b"", "truncated"
+    return b"", None
+
+
+def seek_tail(handle: BinaryIO, lines: int, max_line_bytes: int = MAX_LINE_BYTES) -> None:
+    """Position ``handle`` at the start of its last ``lines`` lines (all for :data:`TAIL_ALL`).
+
+    Scans backwards in chunks, at most ``lines * max_line_bytes`` bytes, so a huge file (or a
+    huge last line) costs a bounded read.
+    """
+    size = os.fstat(handle.fileno()).st_size
+    if lines == TAIL_ALL or lines < 0:
+        handle.seek(0)
+        return
+    if lines == 0 or size == 0:
+        handle.seek(size)
+        return
+    floor = max(0, size - max(lines * max_line_bytes, CHUNK_SIZE))
+    pos = size
+    found = 0
+    while pos > floor:
+        start = max(floor, pos - CHUNK_SIZE)
+        handle.seek(start)
+        data = handle.read(pos - start)
+        end = len(data)
+        if pos == size and data.endswith(b"\n"):
+            end -= 1  # the newline that ends the last line does not start another one
+        while (index := data.rfind(b"\n", 0, end)) >= 0:
+            found += 1
+            if found == lines:
+                handle.seek(start + index + 1)
+                return
+            end = index
+        pos = start
+    handle.seek(floor)
