@@ -192,6 +192,7 @@ class CockpitApp(App[int]):
             self.set_keymap(dict(context.config.ui.keys))
         banner = self.query_one(EnvBanner)
         banner.clock = context.clock
+        self.query_one(HealthPane).clock = context.clock
         banner.env_count = len(context.config.environments)
         self._apply_environment()
         self.set_interval(1.0, self._tick, name="freshness")
@@ -388,7 +389,8 @@ class CockpitApp(App[int]):
         description="run health checks",
     )
     def _run_health(self, feed: HealthFeed) -> None:
-        feed.run()
+        worker = get_current_worker()
+        feed.run(lambda: worker.is_cancelled)
 
     def refresh_health(self, service: str | None = None) -> None:
         """Run checks now instead of at their next due time."""

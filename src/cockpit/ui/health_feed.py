@@ -37,9 +37,11 @@ class HealthFeed:
         self._monitor: HealthMonitor | None = None
         self._stop: asyncio.Event | None = None
         self._ready = threading.Event()
+        self._cancelled: Callable[[], bool] = lambda: False
 
-    def run(self) -> None:
-        """Run until :meth:`stop` (call from a dedicated thread)."""
+    def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Run until :meth:`stop` or until ``cancelled()`` (call from a dedicated thread)."""
+        self._cancelled = cancelled
         asyncio.run(self._main())
 
     async def _main(self) -> None:
@@ -58,7 +60,7 @@ class HealthFeed:
         self._publish(monitor.snapshot())
         await monitor.start()
         try:
-            while not self._stop.is_set():
+            while not self._stop.is_set() and not self._cancelled():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stop.wait(), PUBLISH_INTERVAL)
                 # Drain the monitor's queue: the snapshot carries everything the UI shows.

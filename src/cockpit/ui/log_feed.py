@@ -63,6 +63,7 @@ class LogFeed:
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
+        self._cancelled: Callable[[], bool] = lambda: False
 
     # ---- called from the sources' loop ----------------------------------------------------------
 
@@ -114,8 +115,9 @@ class LogFeed:
 
     # ---- lifecycle ------------------------------------------------------------------------------
 
-    def run(self) -> None:
-        """Run every source until :meth:`stop` (call from a dedicated thread)."""
+    def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Run every source until :meth:`stop` or ``cancelled()`` (from a dedicated thread)."""
+        self._cancelled = cancelled
         asyncio.run(self._main())
 
     async def _main(self) -> None:
@@ -126,7 +128,11 @@ class LogFeed:
             for source in self.sources
         ]
         try:
-            await self._stop.wait()
+            while not self._cancelled():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), 0.25)
+                if self._stop.is_set():
+                    break
         finally:
             for task in tasks:
                 task.cancel()

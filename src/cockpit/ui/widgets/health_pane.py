@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
-from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,8 +18,7 @@ from cockpit.text.sanitize import sanitize
 from cockpit.ui.widgets.pane import Pane
 from cockpit.ui.widgets.uptime import status_style, status_text, uptime_strip
 
-UPTIME_WIDTH = 20
-COLUMNS = ("status", "service", "env", "latency", "uptime", "changed", "reason")
+UPTIME_WIDTH = 12
 Row = tuple[str, str, str | None, float | None, tuple[Status, ...], float | None]
 
 
@@ -74,6 +73,8 @@ class HealthPane(Pane):
         self._order: list[str] = []
         self._by_key: dict[str, ServiceStatus] = {}
         self.has_services = False
+        self.detail_plain = ""
+        self.clock: Callable[[], float] = time.time
 
     def compose_body(self) -> ComposeResult:
         services: DataTable[str | Text] = DataTable(
@@ -89,17 +90,7 @@ class HealthPane(Pane):
         yield processes
 
     def on_mount(self) -> None:
-        services = self.query_one("#services", DataTable)
-        for label, key, width in (
-            ("STATUS", "status", 11),
-            ("SERVICE", "service", 22),
-            ("ENV", "env", 12),
-            ("LATENCY", "latency", 8),
-            ("UPTIME", "uptime", UPTIME_WIDTH),
-            ("CHANGED", "changed", 8),
-            ("REASON", "reason", None),
-        ):
-            services.add_column(label, key=key, width=width)
+        self._add_service_columns()
         table = self.query_one("#processes", DataTable)
         table.add_column("PID", key="pid", width=7)
         table.add_column("CPU%", key="cpu", width=6)
@@ -109,6 +100,29 @@ class HealthPane(Pane):
         self._apply_visibility()
 
     # ---- services -----------------------------------------------------------------------------
+
+    def _columns(self) -> list[tuple[str, str, int | None]]:
+        columns: list[tuple[str, str, int | None]] = [
+            ("STATUS", "status", 10),
+            ("SERVICE", "service", 18),
+        ]
+        if self.all_envs:
+            columns.append(("ENV", "env", 10))
+        columns += [
+            ("LATENCY", "latency", 7),
+            ("UPTIME", "uptime", UPTIME_WIDTH),
+            ("CHANGED", "changed", 7),
+            ("REASON", "reason", None),
+        ]
+        return columns
+
+    def _add_service_columns(self) -> None:
+        services = self.query_one("#services", DataTable)
+        services.clear(columns=True)
+        for label, key, width in self._columns():
+            services.add_column(label, key=key, width=width)
+        self._order = []
+        self._rows.clear()
 
     def configure(self, environment: str, has_services: bool) -> None:
         """Follow the environment in focus; ``has_services`` says whether any are configured."""
@@ -148,7 +162,7 @@ class HealthPane(Pane):
         table: DataTable[str | Text] = self.query_one("#services", DataTable)
         visible = self._visible()
         variables = self.app.get_css_variables()
-        now = time.time()
+        now = self.clock()
         keys = [f"{s.environment}\x00{s.name}" for s in visible]
         self._by_key = dict(zip(keys, visible, strict=True))
         if keys != self._order:
@@ -169,9 +183,9 @@ class HealthPane(Pane):
                 if self._rows.get(key) == signature:
                     continue
                 self._rows[key] = signature
-                cells: tuple[str | Text, ...] = self._cells(status, variables, now)
-                for index, column in enumerate(COLUMNS):
-                    table.update_cell(key, column, cells[index])
+                cells = self._cell_map(status, variables, now)
+                for _, column, _ in self._columns():
+                    table.update_cell(key, column, cells[column])
         self._show_detail()
 
     @staticmethod
@@ -180,24 +194,24 @@ class HealthPane(Pane):
         return (s.status.value, s.reason, None, s.latency_ms, strip, s.last_change)
 
     @staticmethod
-    def _cells(
-        s: ServiceStatus, variables: dict[str, str], now: float
-    ) -> tuple[Text, str, str, str, Text, str, Text]:
+    def _cell_map(s: ServiceStatus, variables: dict[str, str], now: float) -> dict[str, str | Text]:
         latency = "–" if s.latency_ms is None else f"{s.latency_ms:.0f} ms"
         strip_source = s.checks[0].uptime if len(s.checks) == 1 else _merge_uptime(s)
         changed = "–" if s.last_change is None else format_age(now - s.last_change)
-        return (
-            status_text(s.status, variables),
-            _plain(s.name, 40),
-            _plain(s.environment, 20),
-            latency,
-            uptime_strip(strip_source, variables, UPTIME_WIDTH),
-            changed,
-            Text(
-                _plain(s.reason),
-                style=status_style(s.status, variables) if s.status is not Status.UP else "",
-            ),
-        )
+        reason_style = status_style(s.status, variables) if s.status is not Status.UP else ""
+        return {
+            "status": status_text(s.status, variables),
+            "service": _plain(s.name, 40),
+            "env": _plain(s.environment, 20),
+            "latency": latency,
+            "uptime": uptime_strip(strip_source, variables, UPTIME_WIDTH),
+            "changed": changed,
+            "reason": Text(_plain(s.reason), style=reason_style),
+        }
+
+    def _cells(self, s: ServiceStatus, variables: dict[str, str], now: float) -> list[str | Text]:
+        cells = self._cell_map(s, variables, now)
+        return [cells[key] for _, key, _ in self._columns()]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "services":
@@ -214,6 +228,7 @@ class HealthPane(Pane):
         detail = self.query_one("#detail-text", Static)
         status = self.selected()
         if status is None:
+            self.detail_plain = ""
             detail.update("")
             return
         variables = self.app.get_css_variables()
@@ -245,11 +260,14 @@ class HealthPane(Pane):
                     )
                 if last.detail:
                     parts.append(Text(f"      {_plain(last.detail, 400)}", style="dim"))
-        detail.update(Group(*parts))
+        text = Text("\n").join(parts)
+        self.detail_plain = text.plain
+        detail.update(text)
 
     def action_toggle_all_envs(self) -> None:
         """Show every environment's services, or only the environment in focus."""
         self.all_envs = not self.all_envs
+        self._add_service_columns()
         self._render_services()
         self.mark_fresh(self._summary())
 
