@@ -14,6 +14,25 @@ _PREFIX = re.compile(
 )
 
 
+_MINUTES: dict[tuple[str, bool], int | None] = {}
+"""Epoch of each `YYYY-MM-DDTHH:MM` seen (UTC, or local when True): log lines share minutes."""
+_MINUTES_MAX = 4096
+
+
+def _minute(text: str, local: bool) -> int | None:
+    year, month, day = int(text[0:4]), int(text[5:7]), int(text[8:10])
+    hour, minute = int(text[11:13]), int(text[14:16])
+    if not (1 <= month <= 12 and 1 <= day <= 31 and hour <= 23 and minute <= 59):
+        return None
+    fields = (year, month, day, hour, minute, 0)
+    if not local:
+        return calendar.timegm((*fields, 0, 0, 0))
+    try:
+        return int(time.mktime((*fields, 0, 0, -1)))
+    except (OverflowError, ValueError):
+        return None
+
+
 def parse_prefix(text: str) -> tuple[float, int] | None:
     """Epoch seconds of the RFC 3339 timestamp at the start of ``text``, and where it ends."""
     if not text or not (text[0].isdigit() or text[0] == "["):
@@ -21,27 +40,28 @@ def parse_prefix(text: str) -> tuple[float, int] | None:
     m = _PREFIX.match(text)
     if m is None:
         return None
-    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
-    if not (1 <= month <= 12 and 1 <= day <= 31 and hour <= 23 and minute <= 59 and second <= 60):
+    second = int(m.group(6))
+    if second > 60:
         return None
+    local = not (m.group("z") or m.group("sign"))
+    key = (text[m.start(1) : m.start(1) + 16], local)
+    base = _MINUTES.get(key, -1)
+    if base == -1:
+        if len(_MINUTES) >= _MINUTES_MAX:
+            _MINUTES.clear()
+        base = _MINUTES[key] = _minute(key[0], local)
+    if base is None:
+        return None
+    epoch = float(base + second)
     frac = m.group(7)
-    fraction = int(frac) / 10 ** len(frac) if frac else 0.0
-    fields = (year, month, day, hour, minute, second)
-    if m.group("z"):
-        epoch = calendar.timegm((*fields, 0, 0, 0))
-    elif m.group("sign"):
+    if frac:
+        epoch += int(frac) / 10 ** len(frac)
+    if m.group("sign"):
         offset = int(m.group(10)) * 3600 + int(m.group(11)) * 60
         if offset > 24 * 3600:
             return None
-        epoch = calendar.timegm((*fields, 0, 0, 0)) - (
-            offset if m.group("sign") == "+" else -offset
-        )
-    else:
-        try:
-            epoch = int(time.mktime((*fields, 0, 0, -1)))
-        except (OverflowError, ValueError):
-            return None
-    return epoch + fraction, m.end()
+        epoch -= offset if m.group("sign") == "+" else -offset
+    return epoch, m.end()
 
 
 def parse_value(value: object) -> float | None:
