@@ -50,6 +50,7 @@ REFUSED = [
     (r"(a)\1", "backreferences"),
     ("[unclosed", "invalid pattern"),
     ("x" * 1001, "too long"),
+    ("(" * 499 + "a" + ")" * 499, "nested too deeply"),
     ("", "empty pattern"),
 ]
 

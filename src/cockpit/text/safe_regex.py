@@ -106,9 +106,11 @@ def compile_safe(
     try:
         parsed = _parser.parse(source, flags)
         compiled = re.compile(source, flags)
+        _Checker(pattern, parsed.state.flags).check(list(parsed))
     except re.error as exc:
         raise UnsafePattern(f"invalid pattern: {exc}") from None
-    _Checker(pattern, parsed.state.flags).check(list(parsed))
+    except RecursionError:
+        raise UnsafePattern("pattern is nested too deeply") from None
     return compiled
 
 
@@ -138,7 +140,8 @@ class _Checker:
         self._sequences(seq, ())
 
     def _refuse(self, why: str) -> None:
-        raise UnsafePattern(f"pattern {self.pattern!r} is refused: {why}")
+        shown = self.pattern if len(self.pattern) <= 60 else self.pattern[:57] + "..."
+        raise UnsafePattern(f"pattern {shown!r} is refused: {why}")
 
     def _walk(self, seq: Sequence[Any], inside_repeat: bool) -> None:
         for op, av in seq:
