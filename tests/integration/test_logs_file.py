@@ -38,6 +38,14 @@ async def test_missing_file_without_follow_is_an_error(tmp_path: Path) -> None:
     assert sink.statuses == [(SourceState.ERROR, f"{tmp_path / 'nope.log'} does not exist")]
 
 
+async def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    sink = RecordingSink()
+    await asyncio.wait_for(_source(fifo, follow=False).run(sink), 5)
+    assert sink.statuses == [(SourceState.ERROR, f"cannot open {fifo}: not a regular file")]
+
+
 async def test_tail_then_follow_appends(tmp_path: Path) -> None:
     log = tmp_path / "app.log"
     log.write_text("".join(f"old {i}\n" for i in range(10)))

@@ -10,7 +10,9 @@ calls run in a worker thread so a slow disk never stalls the event loop.
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
+import stat
 import time
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -77,7 +79,7 @@ class FileSource(LogSource):
         present_at_start: bool | None = None
         while True:
             try:
-                handle = await asyncio.to_thread(self.path.open, "rb", buffering=0)
+                handle = await asyncio.to_thread(_open_regular, self.path)
             except FileNotFoundError:
                 present_at_start = present_at_start or False
                 if not follow:
@@ -121,8 +123,8 @@ class FileSource(LogSource):
                 )
 
     async def _read(self, handle: BinaryIO, sink: LogSink, tail: int) -> Outcome:
-        stat = os.fstat(handle.fileno())
-        ident = (stat.st_dev, stat.st_ino)
+        info = os.fstat(handle.fileno())
+        ident = (info.st_dev, info.st_ino)
         await asyncio.to_thread(seek_tail, handle, tail, self.max_line_bytes)
         splitter = LineSplitter(self.max_line_bytes)
         decoder = StreamDecoder(self.name, max_len=self.options.max_len)
@@ -164,6 +166,13 @@ class FileSource(LogSource):
                 deliver(splitter.flush())
             await asyncio.sleep(wait)
             wait = min(wait * 2, self.poll)
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """Open a regular file for reading; anything else (a FIFO would block the open) is refused."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file")
+    return path.open("rb", buffering=0)
 
 
 def _read_or_check(
