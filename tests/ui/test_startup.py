@@ -58,7 +58,10 @@ def test_cli_bad_config_prints_errors_no_traceback(tmp_path: Path) -> None:
     cfg.write_text("environments:\n  prod:\n    read_only: yes\n")
     proc = subprocess.run(
         [sys.executable, "-m", "cockpit", "--config", str(cfg)],
-        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 2
     assert f"{cfg}:3:" in proc.stderr

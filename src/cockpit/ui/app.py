@@ -27,9 +27,9 @@ from cockpit.ui.themes import register_themes
 from cockpit.ui.widgets.banner import EnvBanner
 from cockpit.ui.widgets.checklists_pane import ChecklistsPane
 from cockpit.ui.widgets.health_pane import HealthPane
+from cockpit.ui.widgets.logs_pane import LogsPane
 from cockpit.ui.widgets.metrics_pane import MetricsPane
 from cockpit.ui.widgets.pane import Pane
-from cockpit.ui.widgets.placeholder_pane import LogsPane
 
 if TYPE_CHECKING:
     from cockpit.config.environments import Environment
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from cockpit.sources.metrics.processes import ProcessSampler
     from cockpit.state.store import Store
     from cockpit.ui.health_feed import HealthFeed
+    from cockpit.ui.log_feed import LogFeed
 
 WIDE_MIN_WIDTH = 120
 WIDE_MIN_HEIGHT = 32
@@ -117,6 +118,7 @@ class CockpitApp(App[int]):
         self._host_sampler: HostSampler | None = None
         self._process_sampler: ProcessSampler | None = None
         self._health_feed: HealthFeed | None = None
+        self._log_feed: LogFeed | None = None
         self._theme_problems = register_themes(self)
         self.theme = "cockpit-dark"
 
@@ -256,6 +258,8 @@ class CockpitApp(App[int]):
             for s in self.context.config.services
         )
         self.query_one(HealthPane).configure(self.env_name, has_services)
+        if self.context.live:
+            self.start_logs()
         store = self.context.store
         self.query_one(ChecklistsPane).bind(
             ChecklistBook(store) if store is not None else None, self.env_name, current_user()
@@ -392,6 +396,55 @@ class CockpitApp(App[int]):
         worker = get_current_worker()
         feed.run(lambda: worker.is_cancelled)
 
+    def start_logs(self) -> None:
+        """(Re)start the log sources of the environment in focus."""
+        from cockpit.sources.logs.base import NotConfigured
+        from cockpit.sources.logs.factory import build_source
+        from cockpit.ui.log_feed import LogFeed
+
+        pane = self.query_one(LogsPane)
+        if self._log_feed is not None:
+            self._log_feed.stop()
+            self._log_feed = None
+        config = self.context.config
+        entries = [
+            cfg
+            for cfg in config.logs
+            if self.env_name in config.environment_names_for(cfg.environments)
+        ]
+        if not entries:
+            pane.attach(None, f"no log sources for {self.env_name}: add them under `logs:`")
+            return
+        sources = []
+        unavailable: dict[str, str] = {}
+        terms: list[str] = []
+        for cfg in entries:
+            terms.extend(cfg.highlight)
+            try:
+                sources.append(
+                    build_source(
+                        cfg, self.env_name, self.context.base_dir, environment=self.environment
+                    )
+                )
+            except NotConfigured as exc:
+                unavailable[cfg.name] = str(exc)
+        feed = LogFeed(sources, unavailable=unavailable)
+        self._log_feed = feed
+        pane.attach(feed, terms=terms)
+        if sources:
+            self._run_logs(feed)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="logs",
+        exit_on_error=False,
+        description="follow log sources",
+    )
+    def _run_logs(self, feed: LogFeed) -> None:
+        worker = get_current_worker()
+        feed.run(lambda: worker.is_cancelled)
+
     def refresh_health(self, service: str | None = None) -> None:
         """Run checks now instead of at their next due time."""
         if self._health_feed is not None:
@@ -405,6 +458,8 @@ class CockpitApp(App[int]):
         """Stop background loops, then exit."""
         if self._health_feed is not None:
             self._health_feed.stop()
+        if self._log_feed is not None:
+            self._log_feed.stop()
         self.exit(0)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -432,3 +487,5 @@ class CockpitApp(App[int]):
             self.start_host_sampling()
         if message.pane == "health" and self.context.live:
             self.start_health()
+        if message.pane == "logs" and self.context.live:
+            self.start_logs()

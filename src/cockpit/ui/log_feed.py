@@ -52,9 +52,13 @@ class LogFeed:
         sources: list[LogSource],
         on_status: Callable[[], object] | None = None,
         pending_limit: int = PENDING_LIMIT,
+        unavailable: dict[str, str] | None = None,
     ) -> None:
         self.sources = sources
         self.statuses: dict[str, SourceStatus] = {s.name: SourceStatus(s.name) for s in sources}
+        # Sources that could not be built still get a badge that says why.
+        for name, reason in (unavailable or {}).items():
+            self.statuses[name] = SourceStatus(name, SourceState.ERROR, reason)
         self.pending: deque[LogLine] = deque()
         self.pending_limit = pending_limit
         self.dropped = 0

@@ -1,0 +1,141 @@
+"""The Logs pane following real files and commands: filters, pause, search, save, badges."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Input, Log
+
+from cockpit.sources.logs.base import SourceState
+from cockpit.ui.app import CockpitApp
+from cockpit.ui.widgets.logs_pane import LogsPane
+
+AppFactory = Callable[..., CockpitApp]
+
+
+def _config(tmp: Path) -> dict[str, Any]:
+    return {
+        "environments": {"local": {"protection": "none"}},
+        "logs": [
+            {"name": "app", "file": {"path": str(tmp / "app.log")}, "highlight": ["THREAT"]},
+            {"name": "kube", "kubernetes": {"deployment": "api"}},
+        ],
+    }
+
+
+async def _until(pilot: Any, predicate: Callable[[], bool], seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached in time")
+
+
+def _append(path: Path, *lines: str | bytes) -> None:
+    with path.open("ab") as fh:
+        for line in lines:
+            fh.write((line.encode() if isinstance(line, str) else line) + b"\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+async def test_follow_filter_pause_search(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    log_file = tmp_path / "app.log"
+    _append(log_file, "INFO started", "WARN disk 85%", "ERROR payment failed")
+    app = make_app(_config(tmp_path), live=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("2")
+        pane = app.query_one(LogsPane)
+        view = pane.query_one(Log)
+        await _until(pilot, lambda: len(view.lines) == 3)
+        assert view.lines[0].startswith("app ") and "INFO started" in view.lines[0]
+        # A source that cannot run says why instead of vanishing.
+        assert pane.feed is not None
+        kube = pane.feed.statuses["kube"]
+        assert kube.state is SourceState.ERROR and "kube" in kube.reason
+
+        _append(log_file, "INFO more")
+        await _until(pilot, lambda: len(view.lines) == 4)
+
+        # Filter: only ERROR lines.
+        view.focus()
+        await pilot.press("slash", *"payment", "enter")
+        assert [line.split("│ ", 1)[1] for line in view.lines] == ["ERROR payment failed"]
+        # An invalid pattern is refused inline; the previous filter stays.
+        await pilot.press("slash")
+        field = pane.query_one("#log-input", Input)
+        field.value = "(unclosed"
+        await pilot.press("enter")
+        assert pane.has_class("-input-error") and pane.include == "payment"
+        field.value = "(a+)+$"
+        await pilot.press("enter")
+        assert pane.has_class("-input-error") and pane.include == "payment"
+        await pilot.press("escape")
+        assert not pane.has_class("-editing")
+        # Clear the filter.
+        await pilot.press("slash")
+        pane.query_one("#log-input", Input).value = ""
+        await pilot.press("enter")
+        assert len(view.lines) == 4
+
+        # Level: WARN and above.
+        await pilot.press("l", "l")
+        assert pane.level == "WARN"
+        assert all(("WARN" in line or "ERROR" in line) for line in view.lines)
+        await pilot.press("l", "l")
+        assert pane.level is None
+
+        # Pause: new lines are counted, not scrolled into view; End resumes.
+        await pilot.press("f")
+        assert not pane.follow
+        _append(log_file, "INFO while paused 1", "INFO while paused 2")
+        await _until(pilot, lambda: pane.new_while_paused == 2)
+        await pilot.press("end")
+        assert pane.follow and pane.new_while_paused == 0
+
+        # Search highlights and jumps.
+        await pilot.press("s", *"disk", "enter")
+        assert pane.search == "disk" and pane._search_from == 1
+
+
+async def test_hostile_lines_are_sanitized_and_saved(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    log_file = tmp_path / "app.log"
+    _append(
+        log_file,
+        b"ok \x1b]52;c;ZXZpbA==\x07 clip",
+        b"title \x1b]0;owned\x07 \x1b[2J\x1b[H cleared",
+        b"query \x1b[>0q \x9b31m c1 \xff\xfe bad utf8 \x00 nul",
+        "rtl \u202eevil [/] markup THREAT found",
+    )
+    app = make_app(_config(tmp_path), live=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("2")
+        pane = app.query_one(LogsPane)
+        view = pane.query_one(Log)
+        await _until(pilot, lambda: len(view.lines) == 4)
+        text = "\n".join(view.lines)
+        assert "\x1b" not in text and "\x9b" not in text and "\x00" not in text
+        assert "\u202e" not in text and "<U+202E>" in text
+        assert "[/] markup" in text
+        view.focus()
+        await pilot.press("w")
+        reports = Path(os.environ["XDG_DATA_HOME"]) / "ops-cockpit" / "reports"
+        await _until(pilot, lambda: any(reports.glob("logs-*.log")))
+        saved = next(reports.glob("logs-*.log")).read_text()
+        assert "THREAT found" in saved and "\x1b" not in saved
+
+
+async def test_no_sources_says_not_configured(make_app: AppFactory) -> None:
+    app = make_app({"environments": {"local": {}}}, live=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        pane = app.query_one(LogsPane)
+        assert pane.feed is None
+        assert "add them under `logs:`" in pane._message
