@@ -23,6 +23,7 @@ BUILDERS: dict[str, str] = {
     "file": "cockpit.sources.logs.local_build:build_file",
     "command": "cockpit.sources.logs.local_build:build_command",
     "journald": "cockpit.sources.logs.local_build:build_journald",
+    "docker": "cockpit.sources.logs.docker:build",
 }
 """kind -> ``module:function`` of its builder."""
 

@@ -1,0 +1,64 @@
+"""What the HTTP log sources (docker, kubernetes, azure_webapp) share: timeouts and error bodies.
+
+httpx is imported inside the functions, so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from typing import TYPE_CHECKING
+
+from cockpit.sources.health.describe import excerpt
+
+if TYPE_CHECKING:
+    import httpx
+
+ERROR_BODY_LIMIT = 4096
+"""Bytes of an error response read to explain it."""
+
+
+def keepalive_options() -> list[tuple[int, int, int]]:
+    """TCP keepalive socket options: a silently dead peer is noticed in about a minute.
+
+    A followed log stream can be idle for hours, so a read timeout cannot tell a quiet stream
+    from a dead connection; keepalive probes can.
+    """
+    options = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
+    for name, value in (("TCP_KEEPIDLE", 30), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 3)):
+        if hasattr(socket, name):
+            options.append((socket.IPPROTO_TCP, getattr(socket, name), value))
+    return options
+
+
+def stream_timeout(connect: float) -> httpx.Timeout:
+    """Bounded connect, write and pool waits; no read timeout (a stream may be quiet for long)."""
+    import httpx
+
+    return httpx.Timeout(connect, read=None)
+
+
+async def error_text(response: httpx.Response, limit: int = ERROR_BODY_LIMIT) -> str:
+    """A one-line excerpt of an error response: a JSON ``message`` when there is one."""
+    data = b""
+    async for chunk in response.aiter_bytes():
+        data += chunk
+        if len(data) >= limit:
+            break
+    return body_message(data[:limit])
+
+
+def body_message(data: bytes) -> str:
+    """The ``message`` of a JSON error body (Kubernetes Status, ARM error), else the text."""
+    try:
+        body = json.loads(data)
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        inner = body.get("error")
+        if isinstance(inner, dict):
+            body = inner
+        for key in ("message", "Message"):
+            if isinstance(body.get(key), str):
+                return excerpt(body[key], 200)
+    return excerpt(data, 200)
