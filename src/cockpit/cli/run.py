@@ -15,6 +15,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """`run` takes only the common options (--config, --env, --read-only, --theme, --state)."""
 
 
+def setup_own_log() -> str | None:
+    """Send the cockpit's own log (health changes, source errors) to a rotating file.
+
+    Returns:
+        A warning when the file cannot be opened (the cockpit then logs nowhere).
+    """
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    from cockpit.state.paths import default_log_path
+
+    path = default_log_path(os.environ)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    except OSError as exc:
+        return f"own log disabled: {exc}"
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
+    )
+    root = logging.getLogger("cockpit")
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    # Nothing from the cockpit's loggers may reach the terminal under the TUI.
+    root.propagate = False
+    return None
+
+
 def build_context(args: argparse.Namespace) -> AppContext:
     """Resolve config, environment and state for the app.
 
@@ -42,9 +70,22 @@ def build_context(args: argparse.Namespace) -> AppContext:
         raise StartupError(
             f"cockpit: unknown environment {env!r}; configured: {', '.join(config.environments)}"
         )
+    import logging
+
+    from cockpit import __version__
+
+    warnings: list[str] = []
+    log_warning = setup_own_log()
+    if log_warning:
+        warnings.append(log_warning)
+    logging.getLogger("cockpit").info(
+        "cockpit %s started: config %s, environment %s",
+        __version__,
+        loaded.path or "built-in local default",
+        env,
+    )
     state_arg = getattr(args, "state", None)
     store = Store.open(Path(state_arg) if state_arg else default_state_path(os.environ))
-    warnings: list[str] = []
     if store.warning:
         warnings.append(f"state in memory only: {store.warning}")
     return AppContext(

@@ -12,7 +12,6 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from cockpit.config.environments import Protection
 from cockpit.config.errors import ConfigError
 from cockpit.config.loader import LoadedConfig, load_config
 from cockpit.config.models import CockpitConfig
@@ -58,14 +57,14 @@ def discover_config(cli_path: str | None, environ: Mapping[str, str], cwd: Path)
 
 
 def default_config() -> LoadedConfig:
-    """The built-in config used when no file is found: one ``local`` environment, unguarded."""
-    config = CockpitConfig.model_validate(
-        {
-            "environments": {
-                "local": {"description": "This machine", "protection": Protection.NONE},
-            }
-        }
-    )
+    """The built-in config used when no file is found: one ``local`` environment, unguarded.
+
+    It watches this host: disk/memory/load health, readable host logs, the cockpit's own log.
+    """
+    from cockpit.config.local_default import local_default_data
+    from cockpit.state.paths import default_log_path
+
+    config = CockpitConfig.model_validate(local_default_data(default_log_path()))
     return LoadedConfig(config=config, path=None, base_dir=Path.cwd())
 
 

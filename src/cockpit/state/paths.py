@@ -71,3 +71,11 @@ def current_user(environ: Mapping[str, str] | None = None) -> str:
         return pwd.getpwuid(os.getuid()).pw_name or "unknown"
     except (ImportError, KeyError, OSError):
         return "unknown"
+
+
+def default_log_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The cockpit's own log: ``$XDG_STATE_HOME/ops-cockpit/cockpit.log`` (~/.local/state)."""
+    env = os.environ if environ is None else environ
+    xdg = env.get("XDG_STATE_HOME")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else _home(env) / ".local" / "state"
+    return base / "ops-cockpit" / "cockpit.log"

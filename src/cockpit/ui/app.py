@@ -257,7 +257,9 @@ class CockpitApp(App[int]):
             self.env_name in self.context.config.environment_names_for(s.environments)
             for s in self.context.config.services
         )
-        self.query_one(HealthPane).configure(self.env_name, has_services)
+        env = self.environment
+        local = not (env.kubernetes or env.azure or env.docker or env.prometheus)
+        self.query_one(HealthPane).configure(self.env_name, has_services, local)
         if self.context.live:
             self.start_logs()
         store = self.context.store

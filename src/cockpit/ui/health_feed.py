@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from cockpit.sources.health.model import ServiceStatus
 from cockpit.sources.health.monitor import HealthMonitor, HealthUpdate, ResultSink
 
 PUBLISH_INTERVAL = 0.25
+log = logging.getLogger("cockpit.health")
 
 
 class HealthFeed:
@@ -38,6 +40,7 @@ class HealthFeed:
         self._stop: asyncio.Event | None = None
         self._ready = threading.Event()
         self._cancelled: Callable[[], bool] = lambda: False
+        self._last: dict[tuple[str, str], str] = {}
 
     def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Run until :meth:`stop` or until ``cancelled()`` (call from a dedicated thread)."""
@@ -68,9 +71,27 @@ class HealthFeed:
                     monitor.updates.get_nowait()
                 if dirty.is_set():
                     dirty.clear()
-                    self._publish(monitor.snapshot())
+                    snapshot = monitor.snapshot()
+                    self._log_changes(snapshot)
+                    self._publish(snapshot)
         finally:
             await monitor.stop()
+
+    def _log_changes(self, snapshot: list[ServiceStatus]) -> None:
+        for status in snapshot:
+            key = (status.name, status.environment)
+            before = self._last.get(key)
+            if before is not None and before != status.status.value:
+                log.log(
+                    logging.INFO if status.status.value == "UP" else logging.WARNING,
+                    "%s [%s] %s -> %s: %s",
+                    status.name,
+                    status.environment,
+                    before,
+                    status.status.value,
+                    status.reason,
+                )
+            self._last[key] = status.status.value
 
     def refresh(self, service: str | None = None) -> None:
         """Run checks now (thread-safe)."""

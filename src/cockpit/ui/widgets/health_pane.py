@@ -40,15 +40,24 @@ class HealthPane(Pane):
         text-style: bold;
     }
     HealthPane > #services {
+        height: auto;
+        max-height: 60%;
+    }
+    HealthPane.-no-processes > #services {
         height: 2fr;
+        max-height: 100%;
     }
     HealthPane > #service-detail {
-        height: 1fr;
-        min-height: 3;
+        height: auto;
+        max-height: 12;
         border-top: solid $panel-lighten-2;
+    }
+    HealthPane.-no-processes > #service-detail {
+        height: 1fr;
     }
     HealthPane > #processes {
         height: 1fr;
+        min-height: 4;
     }
     HealthPane.-no-services > #services, HealthPane.-no-services > #service-detail {
         display: none;
@@ -124,10 +133,17 @@ class HealthPane(Pane):
         self._order = []
         self._rows.clear()
 
-    def configure(self, environment: str, has_services: bool) -> None:
-        """Follow the environment in focus; ``has_services`` says whether any are configured."""
+    def configure(self, environment: str, has_services: bool, local: bool = False) -> None:
+        """Follow the environment in focus.
+
+        Args:
+            environment: The environment's name.
+            has_services: Whether it has any services configured.
+            local: Whether it is this machine (no remote targets): then local processes show too.
+        """
         self.environment = environment
         self.has_services = has_services
+        self._show_processes = local
         self._apply_visibility()
         self._render_services()
 
