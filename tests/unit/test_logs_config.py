@@ -92,7 +92,6 @@ def test_build_local_kinds(tmp_path: Path) -> None:
     "entry",
     [
         {"name": "k", "kubernetes": {"deployment": "api"}},
-        {"name": "d", "docker": {"container": "db"}},
         {"name": "w", "azure_webapp": {"name": "site"}},
     ],
 )
