@@ -135,10 +135,10 @@ def test_same_name_in_two_environments(workdir: Path) -> None:
     assert root_env.stdout.decode() == "split │ local line\n"
 
 
-def test_kind_not_built_yet(workdir: Path) -> None:
+def test_kind_without_environment_settings(workdir: Path) -> None:
     out = _logs(workdir, "api")
     assert out.returncode == 2
-    assert b"kubernetes logs are not available in this version yet" in out.stderr
+    assert b"environment 'local' has no kubernetes: section" in out.stderr
 
 
 def test_command_source(workdir: Path) -> None:

@@ -22,7 +22,6 @@ from cockpit.sources.health.describe import describe_error
 from cockpit.sources.logs.base import (
     TAIL_ALL,
     Backoff,
-    LogLine,
     LogSink,
     LogSource,
     NotConfigured,
@@ -31,8 +30,7 @@ from cockpit.sources.logs.base import (
 )
 from cockpit.sources.logs.docker_stream import DockerLines, Line
 from cockpit.sources.logs.http_stream import error_text, stream_timeout
-from cockpit.sources.logs.lines import StreamDecoder
-from cockpit.sources.logs.resume_stream import ResumeFilter, unix_nano
+from cockpit.sources.logs.resume_stream import StampedDecoder, first_since, unix_nano
 
 if TYPE_CHECKING:
     import httpx
@@ -110,9 +108,9 @@ class DockerSource(LogSource):
         self.since_default = since_default
         self.poll = poll
         self.timeout = timeout
-        self.resume = ResumeFilter()
+        self._decoder = StampedDecoder(name, max_len=self.options.max_len)
+        self.resume = self._decoder.resume
         self._path = f"/containers/{quote(container, safe='')}"
-        self._decoders: dict[str | None, StreamDecoder] = {}
         self._found = False
         self._connected = False
 
@@ -222,11 +220,9 @@ class DockerSource(LogSource):
             return params
         tail = self.options.tail if self.options.tail is not None else self.tail_default
         params["tail"] = "all" if tail == TAIL_ALL or tail < 0 else str(tail)
-        since = [s for s in (self.options.since,) if s is not None]
-        if self.since_default is not None:
-            since.append(started - self.since_default)
-        if since:
-            params["since"] = f"{max(since):.9f}"
+        since = first_since(self.options.since, self.since_default, started)
+        if since is not None:
+            params["since"] = f"{since:.9f}"
         return params
 
     async def _stream(
@@ -254,19 +250,8 @@ class DockerSource(LogSource):
             self._deliver(sink, lines.flush())
 
     def _deliver(self, sink: LogSink, lines: list[Line]) -> None:
-        if not lines:
-            return
-        received = time.time()
-        batch: list[LogLine] = []
-        for stream, ns, raw in lines:
-            if not self.resume.admit(ns, (stream or "").encode() + b"\0" + raw):
-                continue
-            decoder = self._decoders.get(stream)
-            if decoder is None:
-                decoder = StreamDecoder(self.name, stream=stream, max_len=self.options.max_len)
-                self._decoders[stream] = decoder
-            batch.append(decoder.line(raw, received, ts=None if ns is None else ns / 1e9))
-        self.emit(sink, batch)
+        if lines:
+            self.emit(sink, self._decoder.decode(lines, time.time()))
 
     def _why(self, exc: Exception, *, reading: bool = False) -> str:
         if isinstance(exc, EngineError):

@@ -24,6 +24,7 @@ BUILDERS: dict[str, str] = {
     "command": "cockpit.sources.logs.local_build:build_command",
     "journald": "cockpit.sources.logs.local_build:build_journald",
     "docker": "cockpit.sources.logs.docker:build",
+    "kubernetes": "cockpit.sources.logs.kubernetes:build",
 }
 """kind -> ``module:function`` of its builder."""
 

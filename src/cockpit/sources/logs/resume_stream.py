@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
+
+from cockpit.sources.logs.base import MAX_LINE, LogLine
+from cockpit.sources.logs.lines import StreamDecoder
 
 _STAMP = re.compile(
     rb"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d\d):(\d\d))"
@@ -118,3 +122,54 @@ class ResumeFilter:
         elif ns == last and len(self._at_last) < self.remembered:
             self._at_last.add(key)
         return True
+
+
+def first_since(explicit: float | None, back: float | None, started: float) -> float | None:
+    """Epoch seconds the first read starts at: the later of ``explicit`` and ``started - back``.
+
+    Args:
+        explicit: ``StreamOptions.since`` (epoch seconds), or None.
+        back: The entry's ``since`` (seconds before the start), or None.
+        started: When the source started (epoch seconds).
+    """
+    candidates = [s for s in (explicit, None if back is None else started - back) if s is not None]
+    return max(candidates) if candidates else None
+
+
+class StampedDecoder:
+    """Lines stamped by their backend -> :class:`LogLine`, without what a resume repeats.
+
+    One :class:`StreamDecoder` per stream name (stdout, stderr, or None), all sharing one
+    :class:`ResumeFilter`; the backend's time is each line's ``ts``.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        *,
+        origin: str | None = None,
+        max_len: int = MAX_LINE,
+        resume: ResumeFilter | None = None,
+    ) -> None:
+        self.source = source
+        self.origin = origin
+        self.max_len = max_len
+        self.resume = resume or ResumeFilter()
+        self._decoders: dict[str | None, StreamDecoder] = {}
+
+    def decode(
+        self, items: Iterable[tuple[str | None, int | None, bytes]], received: float
+    ) -> list[LogLine]:
+        """Decode (stream, nanoseconds, line) triples; replays are left out."""
+        out: list[LogLine] = []
+        for stream, ns, raw in items:
+            key = raw if stream is None else stream.encode() + b"\0" + raw
+            if not self.resume.admit(ns, key):
+                continue
+            decoder = self._decoders.get(stream)
+            if decoder is None:
+                decoder = self._decoders[stream] = StreamDecoder(
+                    self.source, stream=stream, origin=self.origin, max_len=self.max_len
+                )
+            out.append(decoder.line(raw, received, ts=None if ns is None else ns / NS))
+        return out
