@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 from cockpit.sources.logs.base import LogLine, LogSource, SourceState
 
 PENDING_LIMIT = 100_000
+HIGH_WATER = 20_000
+"""Above this many lines waiting for the screen, sources are slowed down (back-pressure)."""
+MAX_WAIT = 1.0
+"""Longest a source is held back per batch before the oldest waiting lines are dropped."""
 
 
 @dataclass
@@ -68,13 +72,26 @@ class LogFeed:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._cancelled: Callable[[], bool] = lambda: False
+        self._stopping = False
 
     # ---- called from the sources' loop ----------------------------------------------------------
 
     def push(self, name: str, batch: list[LogLine]) -> None:
-        """Queue a batch; drop the oldest pending lines beyond the limit."""
+        """Queue a batch, holding the source back while the screen is behind.
+
+        Waiting here stalls the sources' loop, so they stop reading: the producer (a pipe, a
+        socket, a file) is slowed rather than its lines lost, and the UI thread gets the CPU it
+        needs to stay responsive. Only when the screen stays behind for :data:`MAX_WAIT` are the
+        oldest waiting lines dropped, and counted.
+        """
         if not batch:
             return
+        if len(self.pending) > HIGH_WATER:
+            deadline = time.monotonic() + MAX_WAIT
+            while len(self.pending) > HIGH_WATER and time.monotonic() < deadline:
+                if self._stopping or self._cancelled():
+                    break
+                time.sleep(0.005)
         now = time.monotonic()
         with self._lock:
             self.pending.extend(batch)
@@ -155,5 +172,6 @@ class LogFeed:
 
     def stop(self) -> None:
         """Ask the loop to finish (thread-safe)."""
+        self._stopping = True
         if self._loop is not None and self._stop is not None:
             self._loop.call_soon_threadsafe(self._stop.set)

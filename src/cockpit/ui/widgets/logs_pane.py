@@ -9,6 +9,7 @@ import time
 from collections import deque
 from collections.abc import Iterable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -29,7 +30,7 @@ MAX_LINES = 10_000
 BUFFER_LINES = 20_000
 """Lines kept for re-filtering and saving."""
 FLUSH_HZ = 30
-MAX_PER_FLUSH = 2_000
+MAX_PER_FLUSH = 4_000
 LEVELS = (None, "INFO", "WARN", "ERROR")
 STATE_GLYPH = {
     SourceState.CONNECTING: "○",
@@ -41,6 +42,14 @@ STATE_GLYPH = {
 }
 
 
+def _width(line: str) -> int:
+    # The prefix separator is the only non-ASCII character we add; it is one cell wide.
+    head, sep, tail = line.partition(PREFIX_SEPARATOR)
+    if tail.isascii() and head.isascii():
+        return len(line)
+    return cell_len(line)
+
+
 class FollowLog(Log):
     """A Log whose End key also resumes following."""
 
@@ -50,6 +59,22 @@ class FollowLog(Log):
     def action_scroll_end(self) -> None:
         super().action_scroll_end()
         self.post_message(self.FollowRequested())
+
+    def _update_size(self, updates: int, lines: list[str]) -> None:  # type: ignore[override]
+        # Log measures every new line in a thread of its own, which competes for the GIL with
+        # the source threads during a flood. Our lines are sanitized already (no controls, tabs
+        # expanded), so the width is len() for ASCII and cell_len only for the rest.
+        if lines:
+            width = max(map(_width, lines))
+            self._update_maximum_width(updates, width)
+
+
+def _count(n: int) -> str:
+    if n < 1000:
+        return str(n)
+    if n < 1_000_000:
+        return f"{n / 1000:.1f}k"
+    return f"{n / 1_000_000:.2f}M"
 
 
 def merge_by_time(batch: list[LogLine]) -> list[LogLine]:
@@ -149,6 +174,12 @@ class LogsPane(Pane):
         self.set_interval(1 / FLUSH_HZ, self._flush, name="log-flush")
         self._render_status()
 
+    def refresh_freshness(self) -> None:
+        """Also redraw the source badges: states change without new lines (ended, stale)."""
+        super().refresh_freshness()
+        if self.is_mounted:
+            self._render_status()
+
     # ---- feed -----------------------------------------------------------------------------------
 
     def attach(self, feed: LogFeed | None, note: str = "", terms: Iterable[str] = ()) -> None:
@@ -228,7 +259,12 @@ class LogsPane(Pane):
                 hidden = s.name in self.hidden_sources
                 style = "dim strike" if hidden else colour_for(s.name)
                 status.append(f"{STATE_GLYPH[s.state]} {s.name}", style=style)
-                if s.state is not SourceState.LIVE:
+                if s.lines:
+                    status.append(f" {_count(s.lines)}", style="dim")
+                if s.state is SourceState.ENDED:
+                    # The exact total matters once a source is done (e.g. a one-shot command).
+                    status.append(f" ended · {s.lines} lines", style="italic")
+                elif s.state is not SourceState.LIVE:
                     status.append(f" {s.state.value} {format_age(now - s.since)}", style="italic")
                     if s.reason:
                         status.append(f" ({s.reason[:60]})", style="dim")
