@@ -42,9 +42,7 @@ def _append(path: Path, *lines: str | bytes) -> None:
         os.fsync(fh.fileno())
 
 
-async def test_follow_filter_pause_search(
-    make_app: AppFactory, tmp_path: Path
-) -> None:
+async def test_follow_filter_pause_search(make_app: AppFactory, tmp_path: Path) -> None:
     log_file = tmp_path / "app.log"
     _append(log_file, "INFO started", "WARN disk 85%", "ERROR payment failed")
     app = make_app(_config(tmp_path), live=True)
@@ -103,9 +101,7 @@ async def test_follow_filter_pause_search(
         assert pane.search == "disk" and pane._search_from == 1
 
 
-async def test_hostile_lines_are_sanitized_and_saved(
-    make_app: AppFactory, tmp_path: Path
-) -> None:
+async def test_hostile_lines_are_sanitized_and_saved(make_app: AppFactory, tmp_path: Path) -> None:
     log_file = tmp_path / "app.log"
     _append(
         log_file,

@@ -44,7 +44,7 @@ STATE_GLYPH = {
 
 def _width(line: str) -> int:
     # The prefix separator is the only non-ASCII character we add; it is one cell wide.
-    head, sep, tail = line.partition(PREFIX_SEPARATOR)
+    head, _sep, tail = line.partition(PREFIX_SEPARATOR)
     if tail.isascii() and head.isascii():
         return len(line)
     return cell_len(line)
