@@ -101,3 +101,15 @@ def test_resume_filter_drops_only_the_replay() -> None:
     fresh = ResumeFilter()
     fresh.resume()  # nothing delivered yet: nothing to drop
     assert fresh.admit(0, b"a") and not fresh.replaying
+
+
+def test_resume_filter_until_done_for_unordered_replays() -> None:
+    f = ResumeFilter()
+    for ns, key in [(5, b"a1"), (9, b"b1")]:
+        assert f.admit(ns, key)
+    f.resume(until_done=True)
+    # The tails of two files, one after the other: each compared with the time of the resume.
+    replay = [(4, b"a0"), (5, b"a1"), (6, b"a-new"), (8, b"b0"), (9, b"b1"), (10, b"b-new")]
+    assert [key for ns, key in replay if f.admit(ns, key)] == [b"b-new"]
+    f.done()
+    assert f.admit(1, b"live, whatever its time")

@@ -25,6 +25,7 @@ BUILDERS: dict[str, str] = {
     "journald": "cockpit.sources.logs.local_build:build_journald",
     "docker": "cockpit.sources.logs.docker:build",
     "kubernetes": "cockpit.sources.logs.kubernetes:build",
+    "azure_webapp": "cockpit.sources.logs.azure_webapp:build",
 }
 """kind -> ``module:function`` of its builder."""
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import json
 import socket
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cockpit.sources.health.describe import excerpt
+from cockpit.sources.logs.base import NotConfigured
 
 if TYPE_CHECKING:
     import httpx
+
+    from cockpit.config.logs import LogSourceConfig
+    from cockpit.sources.logs.factory import BuildContext
 
 ERROR_BODY_LIMIT = 4096
 """Bytes of an error response read to explain it."""
@@ -62,3 +66,21 @@ def body_message(data: bytes) -> str:
             if isinstance(body.get(key), str):
                 return excerpt(body[key], 200)
     return excerpt(data, 200)
+
+
+def settings_for(cfg: LogSourceConfig, ctx: BuildContext, section: str, needs: str) -> Any:
+    """The environment's ``section`` (``kubernetes``, ``azure``) that a remote kind needs.
+
+    Raises:
+        NotConfigured: the entry has no settings of its kind, or the environment lacks the
+            section (``needs`` says what it holds).
+    """
+    if getattr(cfg, cfg.kind, None) is None:
+        raise NotConfigured(f"log source {cfg.name!r} has no {cfg.kind} settings")
+    target = getattr(ctx.environment, section, None) if ctx.environment is not None else None
+    if target is None:
+        raise NotConfigured(
+            f"log source {cfg.name!r}: environment {ctx.env_name!r} has no {section}: section "
+            f"({needs})"
+        )
+    return target

@@ -31,11 +31,10 @@ from cockpit.sources.logs.base import (
     Backoff,
     LogSink,
     LogSource,
-    NotConfigured,
     SourceState,
     StreamOptions,
 )
-from cockpit.sources.logs.http_stream import body_message, error_text
+from cockpit.sources.logs.http_stream import body_message, error_text, settings_for
 from cockpit.sources.logs.kube_stream import KubeApi, PodInfo, label_selector, load_settings
 from cockpit.sources.logs.lines import LineSplitter
 from cockpit.sources.logs.resume_stream import (
@@ -477,15 +476,9 @@ def _config_problem(exc: BaseException, context: str) -> str:
 
 def build(cfg: LogSourceConfig, ctx: BuildContext) -> LogSource:
     """A :class:`KubernetesSource` for a ``kubernetes:`` entry, in the environment's context."""
+    target = settings_for(cfg, ctx, "kubernetes", "context and namespace")
     spec = cfg.kubernetes
-    if spec is None:
-        raise NotConfigured(f"log source {cfg.name!r} has no kubernetes settings")
-    target = ctx.environment.kubernetes if ctx.environment is not None else None
-    if target is None:
-        raise NotConfigured(
-            f"log source {cfg.name!r}: environment {ctx.env_name!r} has no kubernetes: section "
-            "(context and namespace)"
-        )
+    assert spec is not None
     return KubernetesSource(
         cfg.name,
         context=target.context,

@@ -86,15 +86,25 @@ class ResumeFilter:
         """Replayed lines dropped so far."""
         self._at_last: set[bytes] = set()
         self._replaying = False
+        self._until_done = False
+        self._mark: tuple[int, frozenset[bytes]] | None = None
 
     @property
     def replaying(self) -> bool:
         """Whether lines are still being compared with what was delivered before."""
         return self._replaying
 
-    def resume(self) -> None:
-        """A new connection starts at :attr:`last_ns`: what it repeats will be dropped."""
+    def resume(self, *, until_done: bool = False) -> None:
+        """A new connection starts at :attr:`last_ns`: what it repeats will be dropped.
+
+        Args:
+            until_done: The replay is not in time order (e.g. the ends of several files): keep
+                comparing every line with the time of the resume until :meth:`done`.
+        """
         self._replaying = self.last_ns is not None
+        self._until_done = until_done
+        if self.last_ns is not None:
+            self._mark = (self.last_ns, frozenset(self._at_last))
 
     def done(self) -> None:
         """The backend said its replay is over: let everything through again."""
@@ -110,12 +120,14 @@ class ResumeFilter:
                 self.dropped += 1
                 return False
             return True
-        last = self.last_ns
-        if self._replaying and last is not None:
-            if ns < last or (ns == last and key in self._at_last):
+        if self._replaying and self._mark is not None:
+            mark, seen = self._mark
+            if ns < mark or (ns == mark and key in seen):
                 self.dropped += 1
                 return False
-            self._replaying = False
+            if not self._until_done:
+                self._replaying = False
+        last = self.last_ns
         if last is None or ns > last:
             self.last_ns = ns
             self._at_last = {key}
