@@ -19,6 +19,7 @@ import pytest
 from cockpit.sources.logs.base import Backoff, SourceState, StreamOptions
 from cockpit.sources.logs.kubernetes import KubernetesSource
 from tests.support.fixtures_kube import KubeApiHandle
+from tests.support.hostile import CASES, forbidden_in_text
 from tests.support.logsink import RecordingSink, running
 from tests.support.processes import free_port
 from tests.support.stream_checks import assert_cancel_closes_streams
@@ -266,3 +267,18 @@ def test_cli_no_follow_prints_each_pod(kube_api: KubeApiHandle, tmp_path: Path) 
         f"web/{pod} │ hello from {pod}" for pod in pods
     ]
     _only_the_given_context(kube_api)
+
+
+async def test_hostile_pod_output_is_sanitized(kube_api: KubeApiHandle) -> None:
+    server, ns = kube_api.server, kube_api.namespace
+    server.add_pod(ns, "evil")
+    server.append_log(ns, "evil", [case.data for case in CASES])
+    sink = RecordingSink()
+    await _source(kube_api, pod="evil", options=StreamOptions(follow=False)).run(sink)
+    assert len(sink.texts) == len(CASES)
+    for case, text in zip(CASES, sink.texts, strict=True):
+        assert not forbidden_in_text(text), case.name
+        if case.marker:
+            assert case.marker not in text, case.name
+        if case.visible:
+            assert case.visible in text, case.name

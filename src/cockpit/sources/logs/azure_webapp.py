@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import time
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -31,6 +32,7 @@ from cockpit.sources.logs.base import (
     StreamOptions,
 )
 from cockpit.sources.logs.http_stream import (
+    body_chunks,
     error_text,
     keepalive_options,
     settings_for,
@@ -191,11 +193,12 @@ class AzureWebappSource(LogSource):
             self._connected = True
             self.report(sink, SourceState.LIVE)
             reader = _Connection(self, sink, resumed=self.resume.last_ns is not None)
-            if self.options.follow:
-                async for chunk in response.aiter_bytes():
-                    reader.feed(chunk)
-            else:
-                await reader.read_replay(response)
+            async with body_chunks(response) as chunks:
+                if self.options.follow:
+                    async for chunk in chunks:
+                        reader.feed(chunk)
+                else:
+                    await reader.read_replay(chunks)
             reader.close()
             return reader.kudu.message or "closed by the server"
 
@@ -233,11 +236,11 @@ class _Connection:
         self._lines(self.splitter.flush())
         self._end_tail()
 
-    async def read_replay(self, response: httpx.Response) -> None:
+    async def read_replay(self, chunks: AsyncIterator[bytes]) -> None:
         """Read until the replayed tail is over, the stream is quiet, or a time limit."""
         loop = asyncio.get_running_loop()
         limit = loop.time() + ONE_SHOT_LIMIT
-        iterator = response.aiter_bytes().__aiter__()
+        iterator = aiter(chunks)
         while not self.replay_over:
             wait = min(ONE_SHOT_IDLE, limit - loop.time())
             if wait <= 0:

@@ -29,7 +29,7 @@ from cockpit.sources.logs.base import (
     StreamOptions,
 )
 from cockpit.sources.logs.docker_stream import DockerLines, Line
-from cockpit.sources.logs.http_stream import error_text, stream_timeout
+from cockpit.sources.logs.http_stream import body_chunks, error_text, stream_timeout
 from cockpit.sources.logs.resume_stream import StampedDecoder, first_since, unix_nano
 
 if TYPE_CHECKING:
@@ -201,7 +201,10 @@ class DockerSource(LogSource):
             return None
         if response.status_code != 200:
             raise EngineError(f"docker HTTP {response.status_code}: {await error_text(response)}")
-        body = response.json()
+        try:
+            body = response.json()
+        except ValueError:
+            raise EngineError("docker engine sent an inspect answer that is not JSON") from None
         return body if isinstance(body, dict) else {}
 
     def _params(self, started: float) -> dict[str, str]:
@@ -245,8 +248,9 @@ class DockerSource(LogSource):
             self._connected = True
             self.report(sink, SourceState.LIVE)
             lines = DockerLines(multiplexed=multiplexed)
-            async for chunk in response.aiter_bytes():
-                self._deliver(sink, lines.feed(chunk))
+            async with body_chunks(response) as chunks:
+                async for chunk in chunks:
+                    self._deliver(sink, lines.feed(chunk))
             self._deliver(sink, lines.flush())
 
     def _deliver(self, sink: LogSink, lines: list[Line]) -> None:

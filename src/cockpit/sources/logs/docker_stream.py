@@ -137,6 +137,12 @@ class DockerLines:
         # A line carries the time of the message that began it: a long line's later messages
         # (and their own times) only continue it.
         continuing = splitter.pending > 0
+        end = len(payload) - 1
+        if not continuing and starts and 0 <= end <= self.max_line and payload.find(b"\n") == end:
+            # The usual frame: one whole line.
+            self._line_ns[name] = frame_ns
+            line = payload[:-2] if payload.endswith(b"\r\n") else payload[:-1]
+            return [(name, frame_ns, line)]
         first_ns = self._line_ns.get(name) if continuing else frame_ns
         raws = splitter.feed(payload)
         if raws or not continuing:

@@ -5,12 +5,15 @@ httpx is imported inside the functions, so importing this module costs nothing.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import socket
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from cockpit.sources.health.describe import excerpt
-from cockpit.sources.logs.base import NotConfigured
+from cockpit.sources.logs.base import CHUNK_SIZE, NotConfigured
 
 if TYPE_CHECKING:
     import httpx
@@ -33,6 +36,73 @@ def keepalive_options() -> list[tuple[int, int, int]]:
         if hasattr(socket, name):
             options.append((socket.IPPROTO_TCP, getattr(socket, name), value))
     return options
+
+
+async def coalesced(
+    pieces: AsyncIterator[bytes], limit: int = CHUNK_SIZE
+) -> AsyncGenerator[bytes, None]:
+    """The pieces of a body joined into chunks of what arrived together (about ``limit`` at most).
+
+    httpx hands out one piece per HTTP chunk, and the Engine API and the Kubernetes API send a
+    chunk per log line: taken one by one, a burst of lines would cost one sink call (and one
+    screen update) per line. A reader task takes pieces as fast as they come; each turn of the
+    loop this hands out everything that piled up meanwhile, so a chunk is what one network read
+    brought (httpx reads at most 64 KiB). The reader pauses once ``limit`` bytes wait. Use it
+    with ``contextlib.aclosing`` so the reader stops with the consumer.
+
+    Raises:
+        Exception: whatever reading ``pieces`` raised, after the pieces read before it.
+    """
+    held: list[bytes] = []
+    size = 0
+    finished = False
+    failure: Exception | None = None
+    ready = asyncio.Event()
+    room = asyncio.Event()
+
+    async def read() -> None:
+        nonlocal size, finished, failure
+        try:
+            async for piece in pieces:
+                held.append(piece)
+                size += len(piece)
+                ready.set()
+                if size >= limit:
+                    room.clear()
+                    await room.wait()
+        except Exception as exc:  # handed to the consumer, in order
+            failure = exc
+        finally:
+            finished = True
+            ready.set()
+
+    reader = asyncio.create_task(read())
+    try:
+        while True:
+            if not held and not finished:
+                ready.clear()
+                await ready.wait()
+            if held:
+                data = b"".join(held)
+                held.clear()
+                size = 0
+                room.set()
+                yield data
+            elif finished:
+                if failure is not None:
+                    raise failure
+                return
+    finally:
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
+
+
+@contextlib.asynccontextmanager
+async def body_chunks(response: httpx.Response) -> AsyncIterator[AsyncIterator[bytes]]:
+    """A streamed response's body as :func:`coalesced` chunks, its reader stopped on exit."""
+    async with contextlib.aclosing(coalesced(response.aiter_bytes())) as chunks:
+        yield chunks
 
 
 def stream_timeout(connect: float) -> httpx.Timeout:

@@ -34,7 +34,12 @@ from cockpit.sources.logs.base import (
     SourceState,
     StreamOptions,
 )
-from cockpit.sources.logs.http_stream import body_message, error_text, settings_for
+from cockpit.sources.logs.http_stream import (
+    body_chunks,
+    body_message,
+    error_text,
+    settings_for,
+)
 from cockpit.sources.logs.kube_stream import KubeApi, PodInfo, label_selector, load_settings
 from cockpit.sources.logs.lines import LineSplitter
 from cockpit.sources.logs.resume_stream import (
@@ -322,6 +327,8 @@ class KubernetesSource(LogSource):
         finally:
             self._active -= 1
         self.ended[pod.name] = why
+        for origin in [o for o in self._decoders if o == pod.name or o.startswith(f"{pod.name}/")]:
+            del self._decoders[origin]  # a pod that ended is never followed again
         live = sum(1 for o in self._origins.values() if o.state is LIVE)
         self._note = f"{why}; {live} other stream(s) still followed" if live else why
         self._update(sink)
@@ -412,8 +419,9 @@ class KubernetesSource(LogSource):
 
     async def _read(self, response: httpx.Response, decoder: StampedDecoder, sink: LogSink) -> None:
         splitter = LineSplitter()
-        async for chunk in response.aiter_bytes():
-            self._deliver(sink, decoder, splitter.feed(chunk))
+        async with body_chunks(response) as chunks:
+            async for chunk in chunks:
+                self._deliver(sink, decoder, splitter.feed(chunk))
         self._deliver(sink, decoder, splitter.flush())
 
     def _deliver(self, sink: LogSink, decoder: StampedDecoder, raws: list[bytes]) -> None:

@@ -21,6 +21,7 @@ _STAMP = re.compile(
     rb"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d\d):(\d\d))"
 )
 NS = 1_000_000_000
+_last_second: tuple[bytes, int] = (b"", 0)
 REMEMBERED = 4096
 """Most lines remembered at the newest time (all lines of one nanosecond: a handful at most)."""
 
@@ -30,13 +31,21 @@ def parse_stamp(raw: bytes) -> tuple[int, int] | None:
 
     Only full times with a zone (``Z`` or ``+hh:mm``) count, as Docker and the kubelet write.
     """
+    global _last_second
     m = _STAMP.match(raw)
     if m is None:
         return None
-    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
-    if not (1 <= month <= 12 and 1 <= day <= 31 and hour <= 23 and minute <= 59 and second <= 60):
-        return None
-    seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
+    head = raw[:19]
+    cached_head, seconds = _last_second
+    if head != cached_head:
+        # Lines of a burst share their second: the calendar work is done once per second.
+        year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+        if not (
+            1 <= month <= 12 and 1 <= day <= 31 and hour <= 23 and minute <= 59 and second <= 60
+        ):
+            return None
+        seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
+        _last_second = (head, seconds)
     if m.group(9):
         offset = int(m.group(10)) * 3600 + int(m.group(11)) * 60
         seconds -= offset if m.group(9) == b"+" else -offset
