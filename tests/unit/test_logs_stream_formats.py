@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import struct
+from collections.abc import AsyncIterator
 
 import pytest
 
 from cockpit.sources.logs.docker_stream import DockerLines, FrameReader
+from cockpit.sources.logs.http_stream import coalesced
 from cockpit.sources.logs.resume_stream import (
     ResumeFilter,
     parse_stamp,
@@ -113,3 +117,42 @@ def test_resume_filter_until_done_for_unordered_replays() -> None:
     assert [key for ns, key in replay if f.admit(ns, key)] == [b"b-new"]
     f.done()
     assert f.admit(1, b"live, whatever its time")
+
+
+async def test_coalesced_joins_what_arrived_together_and_keeps_errors_in_order() -> None:
+    gate = asyncio.Event()
+
+    async def pieces() -> AsyncIterator[bytes]:
+        for i in range(100):
+            yield b"%d\n" % i  # all at once, as pieces already buffered by the client are
+        await gate.wait()  # then the network is quiet
+        yield b"late\n"
+        raise OSError("connection reset")
+
+    out: list[bytes] = []
+    async with contextlib.aclosing(coalesced(pieces(), limit=64)) as chunks:
+        with pytest.raises(OSError, match="connection reset"):
+            async for chunk in chunks:
+                out.append(chunk)
+                if chunk.endswith(b"99\n"):
+                    gate.set()
+    assert b"".join(out) == b"".join(b"%d\n" % i for i in range(100)) + b"late\n"
+    assert 2 < len(out) < 20  # batches of about 64 bytes, not one per piece
+    assert out[-1] == b"late\n"
+
+
+async def test_coalesced_stops_its_reader_when_closed() -> None:
+    closed = asyncio.Event()
+
+    async def endless() -> AsyncIterator[bytes]:
+        try:
+            while True:
+                yield b"x"
+                await asyncio.sleep(0)
+        finally:
+            closed.set()
+
+    async with contextlib.aclosing(coalesced(endless())) as chunks:
+        async for _chunk in chunks:
+            break
+    assert closed.is_set()
