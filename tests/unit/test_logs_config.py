@@ -95,7 +95,9 @@ def test_build_local_kinds(tmp_path: Path) -> None:
         {"name": "w", "azure_webapp": {"name": "site"}},
     ],
 )
-def test_kinds_not_built_yet_say_so(entry: dict[str, Any], tmp_path: Path) -> None:
+def test_remote_kinds_without_environment_settings_say_so(
+    entry: dict[str, Any], tmp_path: Path
+) -> None:
     cfg = _config(entry)
-    with pytest.raises(NotConfigured, match="not available in this version yet"):
+    with pytest.raises(NotConfigured, match=r"environment 'local' has no (kubernetes|azure): "):
         build_source(cfg.logs[0], "local", tmp_path)
