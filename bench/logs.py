@@ -76,7 +76,8 @@ def key_latencies(session: PtySession, until: float, limit: int = 40) -> list[fl
             samples.append(5.0)
             continue
         samples.append(time.perf_counter() - start)
-        os.write(session.master, b"\x1b")
+        # `?` again closes help (a lone Esc waits to see if a sequence follows).
+        os.write(session.master, b"?")
         session.read_for(0.15)
     return samples
 

@@ -372,18 +372,15 @@ class CockpitApp(App[int]):
         self.query_one(HealthPane).error = None
         if self._health_feed is not None:
             self._health_feed.stop()
-        sink = None
-        if self.context.store is not None:
-            from cockpit.state.health_history import HealthHistory
-
-            sink = HealthHistory(self.context.store)
+        store = self.context.store
+        state_path = store.path if store is not None and not store.in_memory else None
         from cockpit.ui.health_feed import HealthFeed
 
         self._health_feed = HealthFeed(
             self.context.config,
             self.context.base_dir,
             lambda statuses: self.post_message(HealthSnapshot(statuses)),
-            sink,
+            state_path,
         )
         self._run_health(self._health_feed)
 

@@ -1,81 +1,104 @@
-"""Runs the health monitor on its own event loop in a thread, feeding the UI coalesced snapshots.
+"""Runs the health monitor in a child process and feeds the UI its snapshots.
 
-Probing hundreds of endpoints and writing history to SQLite must never cost the UI loop a frame,
-so the monitor lives on a separate loop; the UI receives at most a few snapshots a second.
+Probing hundreds of endpoints and writing history to SQLite must never cost the UI a frame: the
+monitor runs in a process of its own (see :mod:`cockpit.sources.health.worker`), and a thread
+worker here only receives its snapshots (at most two a second) and posts them to the app.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from cockpit.config.models import CockpitConfig
 from cockpit.sources.health.model import ServiceStatus
-from cockpit.sources.health.monitor import HealthMonitor, HealthUpdate, ResultSink
 
-PUBLISH_INTERVAL = 0.25
 log = logging.getLogger("cockpit.health")
 
 
+class HealthFeedError(RuntimeError):
+    """The health worker stopped; the message says why."""
+
+
 class HealthFeed:
-    """Owns a :class:`HealthMonitor` on a private loop; thread-safe ``refresh`` and ``stop``."""
+    """Owns the health worker process; thread-safe ``refresh`` and ``stop``."""
 
     def __init__(
         self,
         config: CockpitConfig,
         base_dir: Path,
         publish: Callable[[list[ServiceStatus]], object],
-        sink: ResultSink | None = None,
+        state_path: Path | None = None,
     ) -> None:
         self._config = config
         self._base_dir = base_dir
         self._publish = publish
-        self._sink = sink
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._monitor: HealthMonitor | None = None
-        self._stop: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self._cancelled: Callable[[], bool] = lambda: False
+        self._state_path = state_path
+        self._commands: IO[bytes] | None = None
+        self._send_lock = threading.Lock()
+        self._stopping = False
         self._last: dict[tuple[str, str], str] = {}
 
     def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
-        """Run until :meth:`stop` or until ``cancelled()`` (call from a dedicated thread)."""
-        self._cancelled = cancelled
-        asyncio.run(self._main())
+        """Start the worker and relay its snapshots until stopped (call from a thread).
 
-    async def _main(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        dirty = asyncio.Event()
+        Raises:
+            HealthFeedError: when the worker dies or reports an error.
+        """
+        from cockpit.sources.health.frames import read_frame, write_frame
 
-        def on_update(update: HealthUpdate) -> None:
-            dirty.set()
-
-        monitor = HealthMonitor(
-            self._config, base_dir=self._base_dir, sink=self._sink, on_update=on_update
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cockpit.sources.health.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
-        self._monitor = monitor
-        self._ready.set()
-        self._publish(monitor.snapshot())
-        await monitor.start()
+        assert process.stdin is not None and process.stdout is not None
+        self._commands = process.stdin
+        frames = process.stdout.fileno()
         try:
-            while not self._stop.is_set() and not self._cancelled():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stop.wait(), PUBLISH_INTERVAL)
-                # Drain the monitor's queue: the snapshot carries everything the UI shows.
-                while not monitor.updates.empty():
-                    monitor.updates.get_nowait()
-                if dirty.is_set():
-                    dirty.clear()
-                    snapshot = monitor.snapshot()
-                    self._log_changes(snapshot)
-                    self._publish(snapshot)
+            with self._send_lock:
+                write_frame(process.stdin, (self._config, self._base_dir, self._state_path))
+            while not cancelled() and not self._stopping:
+                try:
+                    message = read_frame(frames, 0.25)
+                except EOFError:
+                    raise HealthFeedError(
+                        f"health checks stopped (exit {process.poll()})"
+                    ) from None
+                if message is None:
+                    continue
+                kind, payload = message
+                if kind == "snapshot":
+                    self._log_changes(payload)
+                    self._publish(payload)
+                elif kind == "error":
+                    raise HealthFeedError(payload)
         finally:
-            await monitor.stop()
+            self._commands = None
+            self._send(process.stdin, ("stop",))
+            try:
+                process.wait(2)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(1)
+            process.stdin.close()
+            process.stdout.close()
+
+    def _send(self, stream: IO[bytes] | None, message: tuple[object, ...]) -> None:
+        from cockpit.sources.health.frames import write_frame
+
+        if stream is None:
+            return
+        with self._send_lock, contextlib.suppress(OSError, ValueError):
+            write_frame(stream, message)
 
     def _log_changes(self, snapshot: list[ServiceStatus]) -> None:
         for status in snapshot:
@@ -95,10 +118,8 @@ class HealthFeed:
 
     def refresh(self, service: str | None = None) -> None:
         """Run checks now (thread-safe)."""
-        if self._loop is not None and self._monitor is not None:
-            self._loop.call_soon_threadsafe(self._monitor.refresh, service)
+        self._send(self._commands, ("refresh", service))
 
     def stop(self) -> None:
-        """Ask the loop to finish (thread-safe)."""
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
+        """Ask the relay loop (and so the worker) to finish (thread-safe)."""
+        self._stopping = True

@@ -174,7 +174,7 @@ class HealthMonitor:
         assert self._ctx is not None
         wake = self._wake[job.key]
         # Spread the first runs a little so a large config does not fire all at once.
-        await self._sleep(wake, random.uniform(0.0, min(job.interval * self.jitter, 2.0)))
+        await self._sleep(wake, random.uniform(0.0, min(job.interval * self.jitter, 0.5)))
         while True:
             started = time.monotonic()
             result = await execute_limited(job, self._ctx)

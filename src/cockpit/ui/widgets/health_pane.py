@@ -13,13 +13,12 @@ from textual.widgets import DataTable, Label, Static
 
 from cockpit.sources.health.model import ServiceStatus, Status
 from cockpit.sources.metrics.processes import ProcessInfo
-from cockpit.text.age import format_age
 from cockpit.text.sanitize import sanitize
 from cockpit.ui.widgets.pane import Pane
 from cockpit.ui.widgets.uptime import status_style, status_text, uptime_strip
 
 UPTIME_WIDTH = 12
-Row = tuple[str, str, str | None, float | None, tuple[Status, ...], float | None]
+Row = tuple[str, str, str, float | None, tuple[Status, ...], float | None]
 
 
 def _plain(text: str, limit: int = 300) -> str:
@@ -78,7 +77,7 @@ class HealthPane(Pane):
         self.statuses: list[ServiceStatus] = []
         self.environment = ""
         self.all_envs = False
-        self._rows: dict[str, Row] = {}
+        self._rows: dict[int, Row] = {}
         self._order: list[str] = []
         self._by_key: dict[str, ServiceStatus] = {}
         self.has_services = False
@@ -120,7 +119,7 @@ class HealthPane(Pane):
         columns += [
             ("LATENCY", "latency", 7),
             ("UPTIME", "uptime", UPTIME_WIDTH),
-            ("CHANGED", "changed", 7),
+            ("CHANGED", "changed", 8),
             ("REASON", "reason", None),
         ]
         return columns
@@ -181,39 +180,54 @@ class HealthPane(Pane):
         now = self.clock()
         keys = [f"{s.environment}\x00{s.name}" for s in visible]
         self._by_key = dict(zip(keys, visible, strict=True))
-        if keys != self._order:
-            cursor_key = (
-                self._order[table.cursor_row] if 0 <= table.cursor_row < len(self._order) else None
-            )
-            table.clear()
-            self._rows.clear()
-            for key, status in zip(keys, visible, strict=True):
-                table.add_row(*self._cells(status, variables, now), key=key)
-                self._rows[key] = self._row_signature(status)
-            self._order = keys
-            if cursor_key in keys:
-                table.move_cursor(row=keys.index(cursor_key), animate=False)
-        else:
-            for key, status in zip(keys, visible, strict=True):
-                signature = self._row_signature(status)
-                if self._rows.get(key) == signature:
-                    continue
-                self._rows[key] = signature
+        cursor_key = (
+            self._order[table.cursor_row] if 0 <= table.cursor_row < len(self._order) else None
+        )
+        # Rows are positions, not services: a re-sort rewrites only the positions whose content
+        # changed, instead of rebuilding hundreds of rows several times a second.
+        columns = [key for _, key, _ in self._columns()]
+        while table.row_count > len(visible):
+            position = table.row_count - 1
+            table.remove_row(f"p{position}")
+            self._rows.pop(position, None)
+        for position, status in enumerate(visible):
+            signature = self._row_signature(status)
+            if position >= table.row_count:
                 cells = self._cell_map(status, variables, now)
-                for _, column, _ in self._columns():
-                    table.update_cell(key, column, cells[column])
+                table.add_row(*(cells[c] for c in columns), key=f"p{position}")
+            elif self._rows.get(position) == signature:
+                continue
+            else:
+                cells = self._cell_map(status, variables, now)
+                for column in columns:
+                    table.update_cell(f"p{position}", column, cells[column])
+            self._rows[position] = signature
+        self._order = keys
+        if cursor_key in keys and keys.index(cursor_key) != table.cursor_row:
+            # The service under the cursor moved: the cursor follows it.
+            table.move_cursor(row=keys.index(cursor_key), animate=False)
         self._show_detail()
 
     @staticmethod
     def _row_signature(s: ServiceStatus) -> Row:
         strip = tuple(s.checks[0].uptime[-UPTIME_WIDTH:]) if s.checks else ()
-        return (s.status.value, s.reason, None, s.latency_ms, strip, s.last_change)
+        return (
+            s.status.value,
+            s.reason,
+            s.name + "\x00" + s.environment,
+            s.latency_ms,
+            strip,
+            s.last_change,
+        )
 
     @staticmethod
     def _cell_map(s: ServiceStatus, variables: dict[str, str], now: float) -> dict[str, str | Text]:
         latency = "–" if s.latency_ms is None else f"{s.latency_ms:.0f} ms"
         strip_source = s.checks[0].uptime if len(s.checks) == 1 else _merge_uptime(s)
-        changed = "–" if s.last_change is None else format_age(now - s.last_change)
+        # A clock time, not an age: it stays true without redrawing every row every second.
+        changed = (
+            "–" if s.last_change is None else time.strftime("%H:%M:%S", time.gmtime(s.last_change))
+        )
         reason_style = status_style(s.status, variables) if s.status is not Status.UP else ""
         return {
             "status": status_text(s.status, variables),
