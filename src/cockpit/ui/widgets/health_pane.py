@@ -159,9 +159,13 @@ class HealthPane(Pane):
         self.mark_fresh(self._summary())
 
     def _visible(self) -> list[ServiceStatus]:
-        if self.all_envs:
-            return self.statuses
-        return [s for s in self.statuses if s.environment == self.environment]
+        shown = (
+            self.statuses
+            if self.all_envs
+            else [s for s in self.statuses if s.environment == self.environment]
+        )
+        # Worst first, then by name: rows must not jump around as latencies jitter.
+        return sorted(shown, key=lambda s: (-s.status.severity, s.name, s.environment))
 
     def _summary(self) -> str:
         visible = self._visible()

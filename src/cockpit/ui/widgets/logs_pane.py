@@ -161,6 +161,7 @@ class LogsPane(Pane):
         self._search_from = -1
         self._message = ""
         self._prefix_width = 8
+        self._held: deque[str] = deque(maxlen=MAX_LINES)
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="log-status", markup=False)
@@ -200,15 +201,6 @@ class LogsPane(Pane):
         feed = self.feed
         if feed is None:
             return
-        view = self.query_one(Log)
-        if (
-            not self.follow
-            and self.new_while_paused
-            and view.max_scroll_y
-            and (view.is_vertical_scroll_end)
-        ):
-            # Scrolling back down to the newest line (End, G, the mouse) resumes following.
-            self.action_follow()
         batch = feed.drain(MAX_PER_FLUSH)
         if not batch:
             return
@@ -216,9 +208,12 @@ class LogsPane(Pane):
         self.buffer.extend(batch)
         shown = [self._format(line) for line in batch if self._visible(line)]
         if shown:
-            log = self.query_one(Log)
-            log.write_lines(shown, scroll_end=self.follow)
-            if not self.follow:
+            if self.follow:
+                self.query_one(Log).write_lines(shown, scroll_end=True)
+            else:
+                # Scroll lock: the view stays exactly as it is (writing would prune lines off
+                # its top and move it); new lines wait here and are counted.
+                self._held.extend(shown)
                 self.new_while_paused += len(shown)
         self.mark_fresh(f"{len(feed.sources)} sources")
         self._render_status()
@@ -242,6 +237,7 @@ class LogsPane(Pane):
     def _rerender(self) -> None:
         log = self.query_one(Log)
         log.clear()
+        self._held.clear()
         lines = [self._format(line) for line in self.buffer if self._visible(line)]
         log.write_lines(lines[-MAX_LINES:], scroll_end=True)
         self.follow = True
@@ -253,6 +249,8 @@ class LogsPane(Pane):
         feed = self.feed
         if feed is None:
             status.append(self._message or "not configured: add sources under `logs:`")
+            self.query_one("#log-status", Static).update(status)
+            return
         else:
             now = time.monotonic()
             for s in feed.statuses.values():
@@ -305,6 +303,9 @@ class LogsPane(Pane):
         log = self.query_one(Log)
         self.follow = True
         log.auto_scroll = True
+        if self._held:
+            log.write_lines(list(self._held), scroll_end=True)
+            self._held.clear()
         log.scroll_end(animate=False)
         self.new_while_paused = 0
         self._render_status()
