@@ -64,21 +64,27 @@ def write_config(folder: Path, n: int, rate: float) -> Path:
 
 
 def key_latencies(session: PtySession, until: float, limit: int = 40) -> list[float]:
-    """Open and close help repeatedly until ``until`` (perf_counter) or ``limit`` samples."""
+    """Pause and resume following with `f` until ``until`` (perf_counter) or ``limit`` samples.
+
+    Each press is timed from writing the key to the pty until the status line shows its effect
+    (PAUSED, then FOLLOW again), measured outside the app's event loop.
+    """
     samples: list[float] = []
+    marks = (b"PAUSED", b"FOLLOW")
+    i = 0
     while time.perf_counter() < until and len(samples) < limit:
         session.drain()
         start = time.perf_counter()
-        os.write(session.master, b"?")
+        os.write(session.master, b"f")
         try:
-            session.wait_for(b"ops-cockpit help", timeout=5)
+            session.wait_for(marks[i % 2], timeout=5)
+            samples.append(time.perf_counter() - start)
         except RuntimeError:
             samples.append(5.0)
-            continue
-        samples.append(time.perf_counter() - start)
-        # `?` again closes help (a lone Esc waits to see if a sequence follows).
-        os.write(session.master, b"?")
-        session.read_for(0.15)
+        i += 1
+        session.read_for(0.05)
+    if i % 2:
+        os.write(session.master, b"f")
     return samples
 
 
@@ -92,6 +98,8 @@ def run_cockpit(n: int, rate: float, env: dict[str, str], latency: bool) -> dict
             start = time.perf_counter()
             samples: list[float] = []
             if latency:
+                os.write(session.master, b"2")  # focus the Logs pane: `f` acts there
+                session.read_for(0.3)
                 expected = n / rate if rate > 0 else 5.0
                 samples = key_latencies(session, start + max(expected * 0.8, 1.0))
             marker = f"ended · {n} lines".encode()

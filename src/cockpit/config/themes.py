@@ -67,7 +67,9 @@ def parse_theme(text: str, origin: str) -> ThemeSpec:
         ThemeFileError: when the file is not a mapping or misses required colours.
     """
     try:
-        data = yaml.safe_load(text)
+        # The C parser when present: themes are read before the first frame.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise ThemeFileError(f"{origin}: not valid YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):

@@ -19,10 +19,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from cockpit.state.checklists import DAILY_HOST_CHECKLIST, Checklist, ChecklistBook
 from cockpit.state.paths import current_user
-from cockpit.ui.commands import EnvironmentCommands, ThemeCommands
 from cockpit.ui.messages import HealthSnapshot, HostSampled, RetryRequested
-from cockpit.ui.screens.environments import EnvironmentScreen
-from cockpit.ui.screens.help import HelpScreen
 from cockpit.ui.themes import register_themes
 from cockpit.ui.widgets.banner import EnvBanner
 from cockpit.ui.widgets.checklists_pane import ChecklistsPane
@@ -32,6 +29,8 @@ from cockpit.ui.widgets.metrics_pane import MetricsPane
 from cockpit.ui.widgets.pane import Pane
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from cockpit.config.environments import Environment
     from cockpit.config.models import CockpitConfig
     from cockpit.sources.metrics.host import HostSampler
@@ -63,6 +62,19 @@ class AppContext:
     base_dir: Path = field(default_factory=Path.cwd)
 
 
+def _environment_commands() -> type[Provider]:
+    # Palette providers load on first use: textual.command costs start-up time.
+    from cockpit.ui.commands import EnvironmentCommands
+
+    return EnvironmentCommands
+
+
+def _theme_commands() -> type[Provider]:
+    from cockpit.ui.commands import ThemeCommands
+
+    return ThemeCommands
+
+
 class StartupError(Exception):
     """Config or command-line problem found while starting; the message is for stderr."""
 
@@ -79,7 +91,7 @@ class CockpitApp(App[int]):
 
     TITLE = "ops-cockpit"
     CSS_PATH = "styles/app.tcss"
-    COMMANDS = App.COMMANDS | {EnvironmentCommands, ThemeCommands}
+    COMMANDS = App.COMMANDS | {_environment_commands, _theme_commands}
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -289,6 +301,8 @@ class CockpitApp(App[int]):
             if name:
                 self.switch_environment(name)
 
+        from cockpit.ui.screens.environments import EnvironmentScreen
+
         self.push_screen(EnvironmentScreen(self.context.config.environments, self.env_name), chosen)
 
     def action_cycle_theme(self) -> None:
@@ -310,6 +324,8 @@ class CockpitApp(App[int]):
                 continue
             seen.add(b.description)
             keys.append((self.get_key_display(b), b.description))
+        from cockpit.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(keys))
 
     def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
