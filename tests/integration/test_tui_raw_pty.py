@@ -28,8 +28,13 @@ def _run_in_pty(argv: list[str], env: dict[str, str], seconds: float, keys: byte
     # 100x60: the compact layout, so the Logs pane alone shows every corpus line at once.
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 60, 100, 0, 0))
     proc = subprocess.Popen(
-        argv, stdin=follower, stdout=follower, stderr=follower, env=env,
-        start_new_session=True, close_fds=True,
+        argv,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        start_new_session=True,
+        close_fds=True,
     )
     os.close(follower)
     captured = bytearray()
@@ -73,8 +78,10 @@ def test_hostile_log_lines_never_reach_the_terminal(tmp_path: Path) -> None:
         "logs:\n  - name: evil\n    file: {path: hostile.log}\n"
     )
     env = {
-        **os.environ, "TERM": "xterm-256color",
-        "XDG_CONFIG_HOME": str(tmp_path / "c"), "XDG_DATA_HOME": str(tmp_path / "d"),
+        **os.environ,
+        "TERM": "xterm-256color",
+        "XDG_CONFIG_HOME": str(tmp_path / "c"),
+        "XDG_DATA_HOME": str(tmp_path / "d"),
         "XDG_STATE_HOME": str(tmp_path / "s"),
     }
     keys = b"2"
