@@ -1,28 +1,68 @@
 """Cockpit state: the SQLite store, checklist ticks and the audit trail (no UI imports here)."""
 
-from cockpit.state.audit import AuditLog, AuditRecord
-from cockpit.state.checklists import (
-    DAILY_HOST_CHECKLIST,
-    Cadence,
-    Checklist,
-    ChecklistBook,
-    ChecklistItem,
-    TickEvent,
-    TickState,
-    current_period,
-    resolve_period,
-)
-from cockpit.state.paths import current_user, default_state_path
-from cockpit.state.store import (
-    Store,
-    StoreBusyError,
-    StoreClosedError,
-    StoreError,
-    StoreReadOnlyError,
-    from_iso,
-    to_iso,
-    utc_now,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cockpit.state.audit import AuditLog, AuditRecord
+    from cockpit.state.checklists import (
+        DAILY_HOST_CHECKLIST,
+        Cadence,
+        Checklist,
+        ChecklistBook,
+        ChecklistItem,
+        TickEvent,
+        TickState,
+        current_period,
+        resolve_period,
+    )
+    from cockpit.state.paths import current_user, default_state_path
+    from cockpit.state.store import (
+        Store,
+        StoreBusyError,
+        StoreClosedError,
+        StoreError,
+        StoreReadOnlyError,
+        from_iso,
+        to_iso,
+        utc_now,
+    )
+
+# Loaded on first use: the UI imports checklist definitions before its first frame, and sqlite3
+# is not needed until the store opens.
+_EXPORTS = {
+    "AuditLog": "cockpit.state.audit",
+    "AuditRecord": "cockpit.state.audit",
+    "DAILY_HOST_CHECKLIST": "cockpit.state.checklists",
+    "Cadence": "cockpit.state.checklists",
+    "Checklist": "cockpit.state.checklists",
+    "ChecklistBook": "cockpit.state.checklists",
+    "ChecklistItem": "cockpit.state.checklists",
+    "TickEvent": "cockpit.state.checklists",
+    "TickState": "cockpit.state.checklists",
+    "current_period": "cockpit.state.checklists",
+    "resolve_period": "cockpit.state.checklists",
+    "current_user": "cockpit.state.paths",
+    "default_state_path": "cockpit.state.paths",
+    "Store": "cockpit.state.store",
+    "StoreBusyError": "cockpit.state.store",
+    "StoreClosedError": "cockpit.state.store",
+    "StoreError": "cockpit.state.store",
+    "StoreReadOnlyError": "cockpit.state.store",
+    "from_iso": "cockpit.state.store",
+    "to_iso": "cockpit.state.store",
+    "utc_now": "cockpit.state.store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cockpit.state' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "DAILY_HOST_CHECKLIST",
