@@ -13,8 +13,9 @@ Every failure is a :class:`ConfigError` whose ``issues`` print as ``FILE:LINE:CO
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cockpit.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from cockpit.config.discovery import default_config, discover_config, resolve
@@ -38,11 +39,7 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cockpit.config' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports("cockpit.config", _EXPORTS)
 
 
 __all__ = [

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cockpit.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from cockpit.state.audit import AuditLog, AuditRecord
@@ -57,11 +58,7 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cockpit.state' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports("cockpit.state", _EXPORTS)
 
 
 __all__ = [
