@@ -320,21 +320,27 @@ class HealthPane(Pane):
     # ---- processes ----------------------------------------------------------------------------
 
     def show_processes(self, processes: list[ProcessInfo]) -> None:
-        """Replace the process table, keeping the cursor row when possible."""
+        """Show the busiest processes; rows are positions updated in place (no relayout)."""
         table: DataTable[str | Text] = self.query_one("#processes", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for p in processes:
-            table.add_row(
+        if not table.is_mounted or not table.columns:
+            return
+        columns = ("pid", "cpu", "mem", "user", "cmd")
+        while table.row_count > len(processes):
+            table.remove_row(f"p{table.row_count - 1}")
+        for position, p in enumerate(processes):
+            cells: tuple[str | Text, ...] = (
                 str(p.pid),
                 f"{p.cpu_pct:.1f}",
                 f"{p.mem_pct:.1f}",
                 _plain(p.user, 8),
                 Text(_plain(p.cmdline, 200), no_wrap=True),
-                key=str(p.pid),
             )
-        if processes:
-            table.move_cursor(row=min(cursor, len(processes) - 1), animate=False)
+            if position >= table.row_count:
+                table.add_row(*cells, key=f"p{position}")
+                continue
+            for column, value in zip(columns, cells, strict=True):
+                if table.get_cell(f"p{position}", column) != value:
+                    table.update_cell(f"p{position}", column, value)
         if not self.has_services:
             self.mark_fresh("processes")
 

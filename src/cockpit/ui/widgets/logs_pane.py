@@ -249,7 +249,7 @@ class LogsPane(Pane):
         feed = self.feed
         if feed is None:
             status.append(self._message or "not configured: add sources under `logs:`")
-            self.query_one("#log-status", Static).update(status)
+            self.query_one("#log-status", Static).update(status, layout=False)
             return
         else:
             now = time.monotonic()
@@ -281,7 +281,8 @@ class LogsPane(Pane):
         ):
             if value:
                 status.append(f"  {label}:{value}", style="italic")
-        self.query_one("#log-status", Static).update(status)
+        # One fixed line: redraw it without a layout pass (this runs on every flush).
+        self.query_one("#log-status", Static).update(status, layout=False)
 
     # ---- keys -----------------------------------------------------------------------------------
 

@@ -58,7 +58,8 @@ class MetricRow(Horizontal):
         level: str | None = None,
     ) -> None:
         """Update value text, history and the warn/crit colour."""
-        self.query_one(".metric--value", Label).update(value)
+        # Fixed-width cells: no layout pass needed (one per metric per second adds up).
+        self.query_one(".metric--value", Label).update(value, layout=False)
         self.query_one(Spark).set_values(history)
         self.set_class(level == "warn", "-warn")
         self.set_class(level == "crit", "-crit")
