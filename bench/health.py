@@ -87,6 +87,7 @@ def _config(path: Path, port: int, n: int) -> None:
     for i in range(n):
         lines += [
             f"  - name: svc{i:04d}",
+            "    interval: 5s",
             "    checks:",
             f'      - http: {{url: "http://127.0.0.1:{port}/s{i}", '
             'conditions: ["[STATUS] == 200"]}',
@@ -102,14 +103,13 @@ def _time(argv: list[str], env: dict[str, str]) -> tuple[float, subprocess.Compl
     return time.monotonic() - start, proc
 
 
-def _tui_round(
-    config: Path, env: dict[str, str], n: int, keys: bool
-) -> tuple[float | None, list[float]]:
+def _tui_round(config: Path, env: dict[str, str], n: int, keys: bool) -> tuple[float, list[float]]:
     """One cockpit start under a pty.
 
-    Without ``keys``: seconds from the first frame until the Health pane reports all N up.
-    With ``keys``: latencies of `?` presses (help painted), measured from outside the app,
-    during the first seconds while the round runs.
+    Returns the seconds from the first frame until the Health pane reports all N up and, with
+    ``keys``, the latencies of cursor moves in the services table measured from outside the
+    app afterwards, while every check keeps running on its interval: the time from writing
+    the key to the terminal until the moved-to row is repainted.
     """
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from ptyrun import PtySession
@@ -119,23 +119,24 @@ def _tui_round(
     try:
         session.wait_for(b"Checklists", timeout=30)
         start = time.perf_counter()
-        if not keys:
-            session.wait_for(f" {n} up ".encode(), timeout=60)
-            return time.perf_counter() - start, samples
-        while time.perf_counter() - start < 4.0:
-            session.drain()
-            t0 = time.perf_counter()
-            os.write(session.master, b"?")
-            got = bytearray()
-            while time.perf_counter() - t0 < 5:
-                got += session.read_for(0.002)
-                if b"ops-cockpit help" in got:
-                    samples.append(time.perf_counter() - t0)
-                    break
-            # `?` again closes help (a lone Esc waits to see if a sequence follows).
-            os.write(session.master, b"?")
-            session.read_for(0.1)
-        return None, samples
+        session.wait_for(f" {n} up ".encode(), timeout=60)
+        elapsed = time.perf_counter() - start
+        if keys:
+            os.write(session.master, b"1")  # focus the services table
+            session.read_for(0.5)
+            for i in range(60):
+                key, row = (b"\x1b[B", b"svc0001") if i % 2 == 0 else (b"\x1b[A", b"svc0000")
+                session.drain()
+                t0 = time.perf_counter()
+                os.write(session.master, key)
+                got = bytearray()
+                while time.perf_counter() - t0 < 5:
+                    got += session.read_for(0.002)
+                    if row in got:
+                        samples.append(time.perf_counter() - t0)
+                        break
+                session.read_for(0.05)
+        return elapsed, samples
     finally:
         session.close()
 
@@ -187,10 +188,9 @@ def main() -> int:
                     print(f"baseline failed: {proc.stderr}")
                     return 1
                 baseline_times.append(elapsed)
-            tui_times = [_tui_round(config, env, args.checks, keys=False)[0] or 0.0
-                         for _ in range(3)]  # fmt: skip
-            latencies = _tui_round(config, env, args.checks, keys=True)[1]
-            tui_time = statistics.median(tui_times)
+            tui_times = [_tui_round(config, env, args.checks, keys=False)[0] for _ in range(2)]
+            last, latencies = _tui_round(config, env, args.checks, keys=True)
+            tui_time = statistics.median([*tui_times, last])
     finally:
         server.kill()
         server.wait()
@@ -207,7 +207,7 @@ def main() -> int:
     p95 = lat[max(0, round(0.95 * len(lat) + 0.5) - 1)] if lat else float("nan")
     print(f"TUI round (first frame -> all {args.checks} up in the Health pane): {tui_time:.2f} s "
           f"(median of 3) "
-          f"target <= 3 s; key press p50 {statistics.median(lat) * 1000:.0f} ms, "
+          f"target <= 3 s; cursor key p50 {statistics.median(lat) * 1000:.0f} ms, "
           f"p95 {p95 * 1000:.0f} ms over {len(lat)} presses (target p95 < 50 ms)")  # fmt: skip
     return 0
 
