@@ -215,14 +215,21 @@ def test_follow_on_a_terminal_is_coloured_and_stops_on_ctrl_c(workdir: Path) -> 
     leader, follower = pty.openpty()
     env = {**os.environ, "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
-    proc = subprocess.Popen(
-        [*COCKPIT, "--config", str(workdir / "cockpit.yaml"), "logs", "app"],
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-        env=env,
-        start_new_session=True,
-    )
+    # A terminal's foreground job takes Ctrl-C. When pytest itself runs as a background job of a
+    # non-interactive shell, SIGINT is ignored and a child would inherit that; a handled signal
+    # is reset to the default in the child instead.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(
+            [*COCKPIT, "--config", str(workdir / "cockpit.yaml"), "logs", "app"],
+            stdin=follower,
+            stdout=follower,
+            stderr=follower,
+            env=env,
+            start_new_session=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     os.close(follower)
     try:
         seen = _read_until(leader, b"start")
