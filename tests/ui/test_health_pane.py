@@ -41,7 +41,7 @@ def _config(url: str) -> dict[str, Any]:
     }
 
 
-async def _wait_for(pilot: Any, predicate: Callable[[], bool], seconds: float = 10.0) -> None:
+async def _wait_for(pilot: Any, predicate: Callable[[], bool], seconds: float = 30.0) -> None:
     for _ in range(int(seconds / 0.05)):
         if predicate():
             return

@@ -72,6 +72,33 @@ class EnvBanner(Widget):
         text = Text(no_wrap=True, overflow="ellipsis")
         if env is None:
             return text
+        # What matters most comes first, so a narrow terminal cuts the description, never the
+        # environment, its protection or the READ-ONLY badge.
+        if env.is_production:
+            text.append(" ▲ PRODUCTION ", style="bold reverse")
+            text.append(" ")
+        name = env.badge or env.name
+        text.append(f" {name} ", style="bold")
+        text.append(f" protection:{env.guard.value}  ")
+        if self.read_only or env.read_only:
+            text.append(" READ-ONLY ", style="bold reverse")
+            text.append("  ")
+        if self.warning:
+            text.append(f"⚠ {self.warning}  ", style="bold")
+        clock = time.strftime("%H:%M:%S UTC", time.gmtime(self.clock()))
+        tail = f"{self.env_count} envs (e)  " if self.env_count > 1 else ""
+        room = self.size.width - text.cell_len - len(tail) - len(clock) - 4
+        if env.description and room > 8:
+            description = env.description
+            if len(description) > room:
+                description = description[: room - 1] + "…"
+            text.append(f"{description}  ", style="italic")
+        text.append(tail)
+        pad = self.size.width - text.cell_len - len(clock) - 1
+        if pad > 0:
+            text.append(" " * pad)
+            text.append(clock)
+        return text
         if env.is_production:
             text.append(" ▲ PRODUCTION ", style="bold reverse")
             text.append(" ")
