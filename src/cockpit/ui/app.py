@@ -413,8 +413,6 @@ class CockpitApp(App[int]):
 
     def start_logs(self) -> None:
         """(Re)start the log sources of the environment in focus."""
-        from cockpit.sources.logs.base import NotConfigured
-        from cockpit.sources.logs.factory import build_source
         from cockpit.ui.log_feed import LogFeed
 
         pane = self.query_one(LogsPane)
@@ -430,24 +428,11 @@ class CockpitApp(App[int]):
         if not entries:
             pane.attach(None, f"no log sources for {self.env_name}: add them under `logs:`")
             return
-        sources = []
-        unavailable: dict[str, str] = {}
-        terms: list[str] = []
-        for cfg in entries:
-            terms.extend(cfg.highlight)
-            try:
-                sources.append(
-                    build_source(
-                        cfg, self.env_name, self.context.base_dir, environment=self.environment
-                    )
-                )
-            except NotConfigured as exc:
-                unavailable[cfg.name] = str(exc)
-        feed = LogFeed(sources, unavailable=unavailable)
+        terms = [term for cfg in entries for term in cfg.highlight]
+        feed = LogFeed(entries, self.env_name, self.context.base_dir, self.environment)
         self._log_feed = feed
         pane.attach(feed, terms=terms)
-        if sources:
-            self._run_logs(feed)
+        self._run_logs(feed)
 
     @work(
         thread=True,

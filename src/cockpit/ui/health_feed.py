@@ -51,7 +51,7 @@ class HealthFeed:
         Raises:
             HealthFeedError: when the worker dies or reports an error.
         """
-        from cockpit.sources.health.frames import read_frame, write_frame
+        from cockpit.sources.frames import read_frame, write_frame
 
         process = subprocess.Popen(
             [sys.executable, "-m", "cockpit.sources.health.worker"],
@@ -93,7 +93,7 @@ class HealthFeed:
             process.stdout.close()
 
     def _send(self, stream: IO[bytes] | None, message: tuple[object, ...]) -> None:
-        from cockpit.sources.health.frames import write_frame
+        from cockpit.sources.frames import write_frame
 
         if stream is None:
             return

@@ -1,27 +1,36 @@
-"""Runs the log sources of one environment on their own event loop, buffering lines for the UI.
+"""Runs the log sources of one environment in a worker process, buffering lines for the UI.
 
-Sources push batches from their loop; the UI drains at most ``max_batch`` lines per frame. The
-pending queue is bounded: when the UI cannot keep up the oldest pending lines are dropped and
-counted, so memory stays flat and the screen never falls minutes behind.
+The worker (:mod:`cockpit.sources.logs.worker`) reads, sanitizes and classifies; a thread here
+relays its batches into a bounded queue that the UI drains at most ``max_lines`` per frame.
+While the screen is behind, the relay stops reading the pipe, the worker's writes block and its
+sources stop reading: the producer is slowed rather than its lines lost. Only when that is not
+enough are the oldest waiting lines dropped, and counted.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import subprocess
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
-from cockpit.sources.logs.base import LogLine, LogSource, SourceState
+from cockpit.sources.logs.base import LogLine, SourceState
+
+if TYPE_CHECKING:
+    from cockpit.config.environments import Environment
+    from cockpit.config.logs import LogSourceConfig
 
 PENDING_LIMIT = 100_000
 HIGH_WATER = 20_000
-"""Above this many lines waiting for the screen, sources are slowed down (back-pressure)."""
+"""Above this many lines waiting for the screen, the relay stops reading (back-pressure)."""
 MAX_WAIT = 1.0
-"""Longest a source is held back per batch before the oldest waiting lines are dropped."""
+"""Longest the relay holds back before accepting more and dropping the oldest waiting lines."""
 
 
 @dataclass
@@ -36,62 +45,37 @@ class SourceStatus:
     last_line_at: float | None = None
 
 
-class _Sink:
-    def __init__(self, feed: LogFeed, name: str) -> None:
-        self._feed = feed
-        self._name = name
-
-    def lines(self, batch: list[LogLine]) -> None:
-        self._feed.push(self._name, batch)
-
-    def status(self, state: SourceState, reason: str = "") -> None:
-        self._feed.set_status(self._name, state, reason)
-
-
 class LogFeed:
-    """Owns the sources of one environment on a private loop; thread-safe draining."""
+    """Owns the worker for one environment's sources; thread-safe draining."""
 
     def __init__(
         self,
-        sources: list[LogSource],
-        on_status: Callable[[], object] | None = None,
+        entries: list[LogSourceConfig],
+        env_name: str,
+        base_dir: Path,
+        environment: Environment | None = None,
         pending_limit: int = PENDING_LIMIT,
-        unavailable: dict[str, str] | None = None,
     ) -> None:
-        self.sources = sources
-        self.statuses: dict[str, SourceStatus] = {s.name: SourceStatus(s.name) for s in sources}
-        # Sources that could not be built still get a badge that says why.
-        for name, reason in (unavailable or {}).items():
-            self.statuses[name] = SourceStatus(name, SourceState.ERROR, reason)
+        self.entries = entries
+        self.names = [entry.name for entry in entries]
+        self.env_name = env_name
+        self.base_dir = base_dir
+        self.environment = environment
+        self.statuses: dict[str, SourceStatus] = {name: SourceStatus(name) for name in self.names}
         self.pending: deque[LogLine] = deque()
         self.pending_limit = pending_limit
         self.dropped = 0
         self.received = 0
-        self._on_status = on_status
         self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._cancelled: Callable[[], bool] = lambda: False
         self._stopping = False
+        self._commands: IO[bytes] | None = None
 
-    # ---- called from the sources' loop ----------------------------------------------------------
+    # ---- relay (thread) -------------------------------------------------------------------------
 
-    def push(self, name: str, batch: list[LogLine]) -> None:
-        """Queue a batch, holding the source back while the screen is behind.
-
-        Waiting here stalls the sources' loop, so they stop reading: the producer (a pipe, a
-        socket, a file) is slowed rather than its lines lost, and the UI thread gets the CPU it
-        needs to stay responsive. Only when the screen stays behind for :data:`MAX_WAIT` are the
-        oldest waiting lines dropped, and counted.
-        """
+    def push(self, batch: list[LogLine]) -> None:
+        """Queue a batch; drop the oldest pending lines beyond the limit."""
         if not batch:
             return
-        if len(self.pending) > HIGH_WATER:
-            deadline = time.monotonic() + MAX_WAIT
-            while len(self.pending) > HIGH_WATER and time.monotonic() < deadline:
-                if self._stopping or self._cancelled():
-                    break
-                time.sleep(0.005)
         now = time.monotonic()
         with self._lock:
             self.pending.extend(batch)
@@ -101,9 +85,14 @@ class LogFeed:
                 for _ in range(overflow):
                     self.pending.popleft()
                 self.dropped += overflow
-            status = self.statuses.get(name)
-            if status is not None:
-                status.lines += len(batch)
+            counts: dict[str, int] = {}
+            for line in batch:
+                counts[line.source] = counts.get(line.source, 0) + 1
+            for name, count in counts.items():
+                status = self.statuses.get(name)
+                if status is None:
+                    continue
+                status.lines += count
                 status.last_line_at = now
                 if status.state is not SourceState.LIVE:
                     status.state = SourceState.LIVE
@@ -111,16 +100,63 @@ class LogFeed:
                     status.since = now
 
     def set_status(self, name: str, state: SourceState, reason: str = "") -> None:
-        """Record a state change and tell the UI."""
-        status = self.statuses.get(name)
-        if status is None:
-            return
+        """Record a state change."""
+        status = self.statuses.setdefault(name, SourceStatus(name))
         if status.state is not state or status.reason != reason:
             status.state = state
             status.reason = reason
             status.since = time.monotonic()
-            if self._on_status is not None:
-                self._on_status()
+
+    def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Start the worker and relay its frames until stopped (call from a thread)."""
+        from cockpit.sources.frames import read_frame, write_frame
+
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cockpit.sources.logs.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        self._commands = process.stdin
+        frames = process.stdout.fileno()
+        try:
+            write_frame(
+                process.stdin, (self.entries, self.env_name, str(self.base_dir), self.environment)
+            )
+            while not cancelled() and not self._stopping:
+                if len(self.pending) > HIGH_WATER:
+                    deadline = time.monotonic() + MAX_WAIT
+                    while len(self.pending) > HIGH_WATER and time.monotonic() < deadline:
+                        if cancelled() or self._stopping:
+                            return
+                        time.sleep(0.005)
+                try:
+                    message = read_frame(frames, 0.25)
+                except EOFError:
+                    for status in self.statuses.values():
+                        if status.state not in (SourceState.ENDED, SourceState.ERROR):
+                            self.set_status(status.name, SourceState.ERROR, "log worker stopped")
+                    return
+                if message is None:
+                    continue
+                if message[0] == "lines":
+                    self.push([LogLine(*row) for row in message[1]])
+                elif message[0] == "status":
+                    _, name, state, reason = message
+                    self.set_status(name, SourceState(state), reason)
+        finally:
+            self._commands = None
+            with contextlib.suppress(OSError, ValueError):
+                write_frame(process.stdin, ("stop",))
+            try:
+                process.wait(2)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(1)
+            process.stdin.close()
+            process.stdout.close()
 
     # ---- called from the UI thread --------------------------------------------------------------
 
@@ -134,44 +170,6 @@ class LogFeed:
         """Lines waiting to be shown."""
         return len(self.pending)
 
-    # ---- lifecycle ------------------------------------------------------------------------------
-
-    def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
-        """Run every source until :meth:`stop` or ``cancelled()`` (from a dedicated thread)."""
-        self._cancelled = cancelled
-        asyncio.run(self._main())
-
-    async def _main(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        tasks = [
-            asyncio.create_task(self._run_one(source), name=f"logs:{source.name}")
-            for source in self.sources
-        ]
-        try:
-            while not self._cancelled():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stop.wait(), 0.25)
-                if self._stop.is_set():
-                    break
-        finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-
-    async def _run_one(self, source: LogSource) -> None:
-        sink = _Sink(self, source.name)
-        try:
-            await source.run(sink)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # a source bug must not take the others down
-            sink.status(SourceState.ERROR, f"{type(exc).__name__}: {exc}")
-
     def stop(self) -> None:
-        """Ask the loop to finish (thread-safe)."""
+        """Ask the relay (and so the worker) to finish (thread-safe)."""
         self._stopping = True
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)

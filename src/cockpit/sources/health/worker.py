@@ -4,7 +4,7 @@ Hundreds of probes cost real CPU; in the UI's process they would compete with th
 the interpreter lock and every key press would wait. In a child process they cost the UI only
 the unpickling of a snapshot every half second.
 
-Frames (see :mod:`cockpit.sources.health.frames`) to the worker: first ``(config, base_dir,
+Frames (see :mod:`cockpit.sources.frames`) to the worker: first ``(config, base_dir,
 state_path)``, then ``("refresh", service | None)`` or ``("stop",)``. From the worker:
 ``("snapshot", list[ServiceStatus])`` and ``("error", str)``.
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from cockpit.config.models import CockpitConfig
-from cockpit.sources.health.frames import read_frame, write_frame
+from cockpit.sources.frames import read_frame, write_frame
 
 PUBLISH_INTERVAL = 0.5
 

@@ -189,7 +189,7 @@ class LogsPane(Pane):
         self.buffer.clear()
         self.query_one(Log).clear()
         self.highlighter.set_terms(list(terms))
-        names = [s.name for s in feed.sources] if feed else []
+        names = feed.names if feed else []
         self._prefix_width = max((len(n) for n in names), default=8)
         self._message = note
         self._render_status()
@@ -215,7 +215,7 @@ class LogsPane(Pane):
                 # its top and move it); new lines wait here and are counted.
                 self._held.extend(shown)
                 self.new_while_paused += len(shown)
-        self.mark_fresh(f"{len(feed.sources)} sources")
+        self.mark_fresh(f"{len(feed.names)} sources")
         self._render_status()
 
     def _visible(self, line: LogLine) -> bool:
