@@ -201,7 +201,9 @@ class LogsPane(Pane):
         feed = self.feed
         if feed is None:
             return
-        batch = feed.drain(MAX_PER_FLUSH)
+        # Under a flood take more per frame (the frame rate, not the CPU, is then the limit),
+        # but never more than the view keeps.
+        batch = feed.drain(min(max(MAX_PER_FLUSH, feed.backlog() // 2), MAX_LINES))
         if not batch:
             return
         batch = merge_by_time(batch)
