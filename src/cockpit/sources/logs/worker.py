@@ -26,7 +26,7 @@ from cockpit.sources.frames import read_frame, write_frame
 from cockpit.sources.logs.base import LogLine, LogSource, NotConfigured, SourceState
 
 FLUSH_SECONDS = 0.02
-FLUSH_LINES = 4000
+FLUSH_LINES = 1000
 
 
 class _Batcher:

@@ -204,11 +204,17 @@ class LogsPane(Pane):
         # Under a flood take more per frame (the frame rate, not the CPU, is then the limit),
         # but never more than the view keeps.
         batch = feed.drain(min(max(MAX_PER_FLUSH, feed.backlog() // 2), MAX_LINES))
-        if not batch:
+        if not batch and not (self.follow and self._held):
             return
         batch = merge_by_time(batch)
         self.buffer.extend(batch)
         shown = [self._format(line) for line in batch if self._visible(line)]
+        if self.follow and self._held:
+            # Catching up after a pause, a frame's worth at a time, so the key that resumed
+            # following is answered at once; newer lines queue behind the held ones.
+            self._held.extend(shown)
+            count = min(len(self._held), max(MAX_PER_FLUSH, len(shown)))
+            shown = [self._held.popleft() for _ in range(count)]
         if shown:
             if self.follow:
                 self.query_one(Log).write_lines(shown, scroll_end=True)
@@ -306,9 +312,6 @@ class LogsPane(Pane):
         log = self.query_one(Log)
         self.follow = True
         log.auto_scroll = True
-        if self._held:
-            log.write_lines(list(self._held), scroll_end=True)
-            self._held.clear()
         log.scroll_end(animate=False)
         self.new_while_paused = 0
         self._render_status()
