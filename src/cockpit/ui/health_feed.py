@@ -7,17 +7,16 @@ worker here only receives its snapshots (at most two a second) and posts them to
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import subprocess
-import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import TYPE_CHECKING
 
 from cockpit.config.models import CockpitConfig
 from cockpit.sources.health.model import ServiceStatus
+
+if TYPE_CHECKING:
+    from cockpit.sources.worker_process import WorkerProcess
 
 log = logging.getLogger("cockpit.health")
 
@@ -40,8 +39,7 @@ class HealthFeed:
         self._base_dir = base_dir
         self._publish = publish
         self._state_path = state_path
-        self._commands: IO[bytes] | None = None
-        self._send_lock = threading.Lock()
+        self._worker: WorkerProcess | None = None
         self._stopping = False
         self._last: dict[tuple[str, str], str] = {}
 
@@ -51,54 +49,29 @@ class HealthFeed:
         Raises:
             HealthFeedError: when the worker dies or reports an error.
         """
-        from cockpit.sources.frames import read_frame, write_frame
+        from cockpit.sources.worker_process import WorkerProcess
 
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cockpit.sources.health.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        assert process.stdin is not None and process.stdout is not None
-        self._commands = process.stdin
-        frames = process.stdout.fileno()
-        try:
-            with self._send_lock:
-                write_frame(process.stdin, (self._config, self._base_dir, self._state_path))
-            while not cancelled() and not self._stopping:
-                try:
-                    message = read_frame(frames, 0.25)
-                except EOFError:
-                    raise HealthFeedError(
-                        f"health checks stopped (exit {process.poll()})"
-                    ) from None
-                if message is None:
-                    continue
-                kind, payload = message
-                if kind == "snapshot":
-                    self._log_changes(payload)
-                    self._publish(payload)
-                elif kind == "error":
-                    raise HealthFeedError(payload)
-        finally:
-            self._commands = None
-            self._send(process.stdin, ("stop",))
+        setup = (self._config, self._base_dir, self._state_path)
+        with WorkerProcess("cockpit.sources.health.worker", setup) as worker:
+            self._worker = worker
             try:
-                process.wait(2)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(1)
-            process.stdin.close()
-            process.stdout.close()
-
-    def _send(self, stream: IO[bytes] | None, message: tuple[object, ...]) -> None:
-        from cockpit.sources.frames import write_frame
-
-        if stream is None:
-            return
-        with self._send_lock, contextlib.suppress(OSError, ValueError):
-            write_frame(stream, message)
+                while not cancelled() and not self._stopping:
+                    try:
+                        message = worker.receive(0.25)
+                    except EOFError:
+                        raise HealthFeedError(
+                            f"health checks stopped (exit {worker.exit_code})"
+                        ) from None
+                    if message is None:
+                        continue
+                    kind, payload = message
+                    if kind == "snapshot":
+                        self._log_changes(payload)
+                        self._publish(payload)
+                    elif kind == "error":
+                        raise HealthFeedError(payload)
+            finally:
+                self._worker = None
 
     def _log_changes(self, snapshot: list[ServiceStatus]) -> None:
         for status in snapshot:
@@ -118,7 +91,9 @@ class HealthFeed:
 
     def refresh(self, service: str | None = None) -> None:
         """Run checks now (thread-safe)."""
-        self._send(self._commands, ("refresh", service))
+        worker = self._worker
+        if worker is not None:
+            worker.send(("refresh", service))
 
     def stop(self) -> None:
         """Ask the relay loop (and so the worker) to finish (thread-safe)."""

@@ -9,16 +9,13 @@ enough are the oldest waiting lines dropped, and counted.
 
 from __future__ import annotations
 
-import contextlib
-import subprocess
-import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from cockpit.sources.logs.base import LogLine, SourceState
 
@@ -68,7 +65,6 @@ class LogFeed:
         self.received = 0
         self._lock = threading.Lock()
         self._stopping = False
-        self._commands: IO[bytes] | None = None
 
     # ---- relay (thread) -------------------------------------------------------------------------
 
@@ -109,22 +105,10 @@ class LogFeed:
 
     def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Start the worker and relay its frames until stopped (call from a thread)."""
-        from cockpit.sources.frames import read_frame, write_frame
+        from cockpit.sources.worker_process import WorkerProcess
 
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cockpit.sources.logs.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        assert process.stdin is not None and process.stdout is not None
-        self._commands = process.stdin
-        frames = process.stdout.fileno()
-        try:
-            write_frame(
-                process.stdin, (self.entries, self.env_name, str(self.base_dir), self.environment)
-            )
+        setup = (self.entries, self.env_name, str(self.base_dir), self.environment)
+        with WorkerProcess("cockpit.sources.logs.worker", setup) as worker:
             while not cancelled() and not self._stopping:
                 if len(self.pending) > HIGH_WATER:
                     deadline = time.monotonic() + MAX_WAIT
@@ -133,7 +117,7 @@ class LogFeed:
                             return
                         time.sleep(0.005)
                 try:
-                    message = read_frame(frames, 0.25)
+                    message = worker.receive(0.25)
                 except EOFError:
                     for status in self.statuses.values():
                         if status.state not in (SourceState.ENDED, SourceState.ERROR):
@@ -146,17 +130,6 @@ class LogFeed:
                 elif message[0] == "status":
                     _, name, state, reason = message
                     self.set_status(name, SourceState(state), reason)
-        finally:
-            self._commands = None
-            with contextlib.suppress(OSError, ValueError):
-                write_frame(process.stdin, ("stop",))
-            try:
-                process.wait(2)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(1)
-            process.stdin.close()
-            process.stdout.close()
 
     # ---- called from the UI thread --------------------------------------------------------------
 

@@ -21,15 +21,6 @@ class HostSampled(Message):
         return isinstance(message, HostSampled)
 
 
-class SourceFailed(Message):
-    """A backend behind a pane failed; the pane shows the reason and offers a retry."""
-
-    def __init__(self, pane: str, reason: str) -> None:
-        super().__init__()
-        self.pane = pane
-        self.reason = reason
-
-
 class RetryRequested(Message):
     """The operator asked a pane to try its backend again."""
 

@@ -1,0 +1,80 @@
+"""A cockpit worker process (health checks, log sources) and the pipe to it.
+
+The child is ``python -m MODULE``; the first frame it reads is its setup, then commands; it
+answers with frames on its stdout (see :mod:`cockpit.sources.frames`). Closing sends
+``("stop",)``, waits briefly, then kills.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import threading
+from types import TracebackType
+from typing import Any
+
+from cockpit.sources.frames import read_frame, write_frame
+
+
+class WorkerProcess:
+    """Start ``python -m module`` and hand it ``setup``; thread-safe :meth:`send`."""
+
+    def __init__(self, module: str, setup: object) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", module],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._commands = self._process.stdin
+        self._frames = self._process.stdout.fileno()
+        self._lock = threading.Lock()
+        self._closed = False
+        self.send(setup)
+
+    @property
+    def exit_code(self) -> int | None:
+        """The child's exit status once it has ended."""
+        return self._process.poll()
+
+    def receive(self, timeout: float) -> Any:
+        """The next frame, or None when none arrived within ``timeout``.
+
+        Raises:
+            EOFError: the worker closed its end (it ended).
+        """
+        return read_frame(self._frames, timeout)
+
+    def send(self, message: object) -> None:
+        """Send a frame; a worker that is gone is not an error here (its EOF is)."""
+        with self._lock, contextlib.suppress(OSError, ValueError):
+            if not self._closed:
+                write_frame(self._commands, message)
+
+    def close(self) -> None:
+        """Ask the worker to stop, then make sure it has."""
+        self.send(("stop",))
+        with self._lock:
+            self._closed = True
+        try:
+            self._process.wait(2)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(1)
+        self._commands.close()
+        assert self._process.stdout is not None
+        self._process.stdout.close()
+
+    def __enter__(self) -> WorkerProcess:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
