@@ -7,10 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input, Log
+from textual.widgets import Input
 
 from cockpit.sources.logs.base import SourceState
 from cockpit.ui.app import CockpitApp
+from cockpit.ui.widgets.log_view import LogView
 from cockpit.ui.widgets.logs_pane import LogsPane
 
 AppFactory = Callable[..., CockpitApp]
@@ -49,7 +50,7 @@ async def test_follow_filter_pause_search(make_app: AppFactory, tmp_path: Path) 
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("2")
         pane = app.query_one(LogsPane)
-        view = pane.query_one(Log)
+        view = pane.query_one(LogView)
         await _until(pilot, lambda: len(view.lines) == 3)
         assert view.lines[0].startswith("app ") and "INFO started" in view.lines[0]
         # A source that cannot run says why instead of vanishing.
@@ -114,7 +115,7 @@ async def test_hostile_lines_are_sanitized_and_saved(make_app: AppFactory, tmp_p
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("2")
         pane = app.query_one(LogsPane)
-        view = pane.query_one(Log)
+        view = pane.query_one(LogView)
         await _until(pilot, lambda: len(view.lines) == 4)
         text = "\n".join(view.lines)
         assert "\x1b" not in text and "\x9b" not in text and "\x00" not in text

@@ -14,7 +14,7 @@ import threading
 from types import TracebackType
 from typing import Any
 
-from cockpit.sources.frames import read_frame, write_frame
+from cockpit.sources.frames import FrameReader, enlarge_pipe, read_frame, write_frame
 
 
 class WorkerProcess:
@@ -31,6 +31,7 @@ class WorkerProcess:
         assert self._process.stdin is not None and self._process.stdout is not None
         self._commands = self._process.stdin
         self._frames = self._process.stdout.fileno()
+        enlarge_pipe(self._frames)
         self._lock = threading.Lock()
         self._closed = False
         self.send(setup)
@@ -47,6 +48,10 @@ class WorkerProcess:
             EOFError: the worker closed its end (it ended).
         """
         return read_frame(self._frames, timeout)
+
+    def reader(self) -> FrameReader:
+        """A reader of the worker's frames that never waits (use it instead of :meth:`receive`)."""
+        return FrameReader(self._frames)
 
     def send(self, message: object) -> None:
         """Send a frame; a worker that is gone is not an error here (its EOF is)."""

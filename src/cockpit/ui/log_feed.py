@@ -1,33 +1,28 @@
-"""Runs the log sources of one environment in a worker process, buffering lines for the UI.
+"""Runs the log sources of one environment in a worker process and hands the UI their lines.
 
-The worker (:mod:`cockpit.sources.logs.worker`) reads, sanitizes and classifies; a thread here
-relays its batches into a bounded queue that the UI drains at most ``max_lines`` per frame.
-While the screen is behind, the relay stops reading the pipe, the worker's writes block and its
-sources stop reading: the producer is slowed rather than its lines lost. Only when that is not
-enough are the oldest waiting lines dropped, and counted.
+The worker (:mod:`cockpit.sources.logs.worker`) reads, sanitizes, classifies and merges; the
+Logs pane takes its frames on its own frame tick with :meth:`LogFeed.drain`, which never waits.
+There is no relay thread: one would have to win the interpreter lock from the UI thread for
+every frame it unpickles, and during a flood that hand-over, not the work, set the pace.
+While the pane is behind, frames stay in the pipe, the worker waits and its sources stop
+reading: the producer is slowed rather than its lines lost (see the worker for when it gives up).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cockpit.sources.logs.base import LogLine, SourceState
+from cockpit.sources.logs.base import LogRow, SourceState
 
 if TYPE_CHECKING:
     from cockpit.config.environments import Environment
     from cockpit.config.logs import LogSourceConfig
-
-PENDING_LIMIT = 100_000
-HIGH_WATER = 20_000
-"""Above this many lines waiting for the screen, the relay stops reading (back-pressure)."""
-MAX_WAIT = 1.0
-"""Longest the relay holds back before accepting more and dropping the oldest waiting lines."""
+    from cockpit.sources.frames import FrameReader
+    from cockpit.sources.worker_process import WorkerProcess
 
 
 @dataclass
@@ -43,7 +38,11 @@ class SourceStatus:
 
 
 class LogFeed:
-    """Owns the worker for one environment's sources; thread-safe draining."""
+    """Owns the worker for one environment's sources.
+
+    :meth:`start` and :meth:`stop` may be called from any thread; :meth:`drain` and the
+    statuses belong to the UI thread.
+    """
 
     def __init__(
         self,
@@ -51,7 +50,6 @@ class LogFeed:
         env_name: str,
         base_dir: Path,
         environment: Environment | None = None,
-        pending_limit: int = PENDING_LIMIT,
     ) -> None:
         self.entries = entries
         self.names = [entry.name for entry in entries]
@@ -59,41 +57,70 @@ class LogFeed:
         self.base_dir = base_dir
         self.environment = environment
         self.statuses: dict[str, SourceStatus] = {name: SourceStatus(name) for name in self.names}
-        self.pending: deque[LogLine] = deque()
-        self.pending_limit = pending_limit
         self.dropped = 0
+        """Lines the worker gave up because the screen took nothing for too long."""
         self.received = 0
+        self._worker: WorkerProcess | None = None
+        self._reader: FrameReader | None = None
         self._lock = threading.Lock()
         self._stopping = False
 
-    # ---- relay (thread) -------------------------------------------------------------------------
+    # ---- lifecycle ------------------------------------------------------------------------------
 
-    def push(self, batch: list[LogLine]) -> None:
-        """Queue a batch; drop the oldest pending lines beyond the limit."""
-        if not batch:
-            return
-        now = time.monotonic()
+    def start(self) -> None:
+        """Start the worker process (spawning takes a few milliseconds: call from a thread)."""
+        from cockpit.sources.worker_process import WorkerProcess
+
+        setup = (self.entries, self.env_name, str(self.base_dir), self.environment)
+        worker = WorkerProcess("cockpit.sources.logs.worker", setup)
         with self._lock:
-            self.pending.extend(batch)
-            self.received += len(batch)
-            overflow = len(self.pending) - self.pending_limit
-            if overflow > 0:
-                for _ in range(overflow):
-                    self.pending.popleft()
-                self.dropped += overflow
-            counts: dict[str, int] = {}
-            for line in batch:
-                counts[line.source] = counts.get(line.source, 0) + 1
-            for name, count in counts.items():
-                status = self.statuses.get(name)
-                if status is None:
-                    continue
-                status.lines += count
-                status.last_line_at = now
-                if status.state is not SourceState.LIVE:
-                    status.state = SourceState.LIVE
-                    status.reason = ""
-                    status.since = now
+            if self._stopping:
+                worker.close()
+                return
+            self._reader = worker.reader()
+            self._worker = worker
+
+    def stop(self) -> None:
+        """Stop the worker, in the background: it may take it a moment to let go."""
+        with self._lock:
+            self._stopping = True
+            worker, self._worker, self._reader = self._worker, None, None
+        if worker is not None:
+            threading.Thread(target=worker.close, name="log-worker-stop", daemon=True).start()
+
+    # ---- UI thread ------------------------------------------------------------------------------
+
+    def drain(self, max_lines: int) -> list[LogRow]:
+        """The lines that have arrived, about ``max_lines`` at most; never waits.
+
+        Status changes that arrived with them are applied to :attr:`statuses` on the way.
+        """
+        reader = self._reader
+        if reader is None:
+            return []
+        lines: list[LogRow] = []
+        now = time.monotonic()
+        while len(lines) < max_lines:
+            try:
+                message = reader.next()
+            except EOFError:
+                self._reader = None
+                self._worker_gone()
+                break
+            if message is None:
+                break
+            kind = message[0]
+            if kind == "lines":
+                lines += message[1]
+                self._count(message[2], now, live=True)
+            elif kind == "status":
+                _, name, state, reason = message
+                self.set_status(name, SourceState(state), reason)
+            elif kind == "dropped":
+                self.dropped += sum(message[1].values())
+                self._count(message[1], now, live=False)
+        self.received += len(lines)
+        return lines
 
     def set_status(self, name: str, state: SourceState, reason: str = "") -> None:
         """Record a state change."""
@@ -103,46 +130,23 @@ class LogFeed:
             status.reason = reason
             status.since = time.monotonic()
 
-    def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
-        """Start the worker and relay its frames until stopped (call from a thread)."""
-        from cockpit.sources.worker_process import WorkerProcess
+    def _count(self, counts: dict[str, int], now: float, *, live: bool) -> None:
+        for name, count in counts.items():
+            status = self.statuses.get(name)
+            if status is None:
+                continue
+            status.lines += count
+            if not live:
+                continue
+            status.last_line_at = now
+            if status.state is not SourceState.LIVE:
+                status.state = SourceState.LIVE
+                status.reason = ""
+                status.since = now
 
-        setup = (self.entries, self.env_name, str(self.base_dir), self.environment)
-        with WorkerProcess("cockpit.sources.logs.worker", setup) as worker:
-            while not cancelled() and not self._stopping:
-                if len(self.pending) > HIGH_WATER:
-                    deadline = time.monotonic() + MAX_WAIT
-                    while len(self.pending) > HIGH_WATER and time.monotonic() < deadline:
-                        if cancelled() or self._stopping:
-                            return
-                        time.sleep(0.005)
-                try:
-                    message = worker.receive(0.25)
-                except EOFError:
-                    for status in self.statuses.values():
-                        if status.state not in (SourceState.ENDED, SourceState.ERROR):
-                            self.set_status(status.name, SourceState.ERROR, "log worker stopped")
-                    return
-                if message is None:
-                    continue
-                if message[0] == "lines":
-                    self.push([LogLine(*row) for row in message[1]])
-                elif message[0] == "status":
-                    _, name, state, reason = message
-                    self.set_status(name, SourceState(state), reason)
-
-    # ---- called from the UI thread --------------------------------------------------------------
-
-    def drain(self, max_lines: int) -> list[LogLine]:
-        """Take up to ``max_lines`` pending lines, oldest first."""
-        with self._lock:
-            n = min(max_lines, len(self.pending))
-            return [self.pending.popleft() for _ in range(n)]
-
-    def backlog(self) -> int:
-        """Lines waiting to be shown."""
-        return len(self.pending)
-
-    def stop(self) -> None:
-        """Ask the relay (and so the worker) to finish (thread-safe)."""
-        self._stopping = True
+    def _worker_gone(self) -> None:
+        if self._stopping:
+            return
+        for status in self.statuses.values():
+            if status.state not in (SourceState.ENDED, SourceState.ERROR):
+                self.set_status(status.name, SourceState.ERROR, "log worker stopped")

@@ -17,7 +17,7 @@ import enum
 import random
 import time
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import ClassVar, NamedTuple, Protocol
 
 CHUNK_SIZE = 64 * 1024
 """Streams are read in chunks of this size."""
@@ -46,9 +46,13 @@ class SourceState(enum.Enum):
     """Failed; the reason says why. Followed by a retry unless the source has given up."""
 
 
-@dataclass(slots=True)
-class LogLine:
+class LogLine(NamedTuple):
     """One sanitized line.
+
+    A named tuple, so a line is also a :data:`LogRow`: the log worker sends plain tuples
+    (cheap to pickle), and the cockpit keeps them as they arrive. Plain tuples of strings and
+    numbers are not tracked by Python's garbage collector, so tens of thousands of held lines
+    cost its collections nothing.
 
     Attributes:
         source: Name of the configured source.
@@ -66,6 +70,10 @@ class LogLine:
     level: str | None = None
     stream: str | None = None
     origin: str | None = None
+
+
+LogRow = tuple[str, str, float, str | None, str | None, str | None]
+"""A line as a plain tuple: ``(source, text, ts, level, stream, origin)`` (see :class:`LogLine`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from cockpit.sources.logs.base import MAX_LINE, LogLine
+from cockpit.sources.logs.base import MAX_LINE, LogLine, LogRow
 from cockpit.sources.logs.levels import LEVELS, level_rank, parse_level_name
 from cockpit.text.safe_regex import UnsafePattern, compile_safe
 from cockpit.text.sanitize import strip_sgr
@@ -90,9 +90,9 @@ class LineFilter:
         """True when no pattern or level can hide a line."""
         return not (self.include or self.exclude or self._min_rank)
 
-    def matches(self, line: LogLine) -> bool:
-        """Whether ``line`` is shown."""
-        return self.matches_text(line.text, line.level)
+    def matches(self, line: LogRow) -> bool:
+        """Whether ``line`` (a :class:`LogLine` or its plain tuple) is shown."""
+        return self.matches_text(line[1], line[3])
 
     def matches_text(self, text: str, level: str | None = None) -> bool:
         """Whether sanitized ``text`` at ``level`` is shown."""

@@ -49,6 +49,27 @@ _DETECT = re.compile(
     r"|\A[\[(<]?(?P<lead>(?i:fatal|critical|error|warning|warn|notice|info|debug|trace))\b"
     r"|\[(?P<bracket>(?i:emerg|alert|crit|error|warn|warning|notice|info|debug))\]"
 )
+_UPPER_WORDS = {
+    word: _WORDS[word]
+    for word in [
+        "FATAL",
+        "CRITICAL",
+        "CRIT",
+        "PANIC",
+        "EMERG",
+        "ALERT",
+        "SEVERE",
+        "ERROR",
+        "ERR",
+        "WARNING",
+        "WARN",
+        "NOTICE",
+        "INFO",
+        "DEBUG",
+        "TRACE",
+    ]
+}
+"""The `word` alternative of the pattern, for the common case of a line led by its level."""
 DETECT_SPAN = 256
 """How many characters at the start of a line are searched for a level."""
 
@@ -82,6 +103,16 @@ def syslog_level(priority: object) -> str | None:
 
 def detect_level(text: str, start: int = 0) -> str | None:
     """Level named near the start of ``text`` (from index ``start``, e.g. after a timestamp)."""
+    # `INFO request served ...` (after any timestamp): the pattern would match that first word
+    # before anything else, so a dictionary look-up answers for it.
+    first = start
+    while text[first : first + 1] == " ":
+        first += 1
+    space = text.find(" ", first, first + 10)
+    if space > first:
+        level = _UPPER_WORDS.get(text[first:space])
+        if level is not None:
+            return level
     head = text[start : start + DETECT_SPAN].lstrip(" ") if start else text[:DETECT_SPAN]
     m = _DETECT.search(head)
     if m is None:

@@ -6,6 +6,7 @@ splitter and decoder per stream (stdout and stderr each keep their own partial l
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -109,7 +110,42 @@ class StreamDecoder:
 
     def decode(self, raws: list[bytes], received: float) -> list[LogLine]:
         """Decode a batch of raw lines received at ``received`` (epoch seconds)."""
-        return [self.line(raw, received) for raw in raws]
+        texts = _plain_batch(raws, self.max_len)
+        if texts is None:
+            return [self.line(raw, received) for raw in raws]
+        return self._decode_plain(texts, received)
+
+    def _decode_plain(self, texts: list[str], received: float) -> list[LogLine]:
+        # The same rules as `line`, for a batch with nothing to sanitize: in one loop, without
+        # a call per line for what is the same every time. A flood is mostly such batches.
+        out: list[LogLine] = []
+        append = out.append
+        source, stream, origin = self.source, self.stream, self.origin
+        last_ts, last_level = self._last_ts, self._last_level
+        for text in texts:
+            first = text[:1]
+            if first == "{":
+                self._last_ts, self._last_level = last_ts, last_level
+                append(self.line(text, received))
+                last_ts, last_level = self._last_ts, self._last_level
+                continue
+            own_ts: float | None = None
+            start = 0
+            if first.isdigit() or first == "[":
+                found = parse_prefix(text)
+                if found is not None:
+                    own_ts, start = found
+            level = detect_level(text, start)
+            if own_ts is None:
+                if level is None and (last_ts is not None or (first == " " and text.strip())):
+                    level = last_level
+                ts = last_ts if last_ts is not None else received
+            else:
+                ts = last_ts = own_ts
+            last_level = level
+            append(_new_line((source, text, ts, level, stream, origin)))
+        self._last_ts, self._last_level = last_ts, last_level
+        return out
 
     def line(
         self,
@@ -151,6 +187,25 @@ class StreamDecoder:
         return LogLine(
             self.source, text, ts, level, self.stream, origin if origin is not None else self.origin
         )
+
+
+_new_line = functools.partial(tuple.__new__, LogLine)
+_PLAIN = bytes(range(0x20, 0x7F)) + b"\n"
+"""Printable ASCII, and the newlines that join a batch: text the sanitizer leaves as it is."""
+
+
+def _plain_batch(raws: list[bytes], max_len: int) -> list[str] | None:
+    """The lines as text when every one is printable ASCII within ``max_len``, else None.
+
+    Checked for the whole batch at once (C speed): such lines are what :func:`sanitize` would
+    return unchanged.
+    """
+    if not raws or (max_len > 0 and max(map(len, raws)) > max_len):
+        return None
+    blob = b"\n".join(raws)
+    if blob.translate(None, _PLAIN):  # anything left is a byte to sanitize
+        return None
+    return blob.decode("ascii").split("\n")
 
 
 def json_object(raw: bytes | str) -> dict[str, Any] | None:

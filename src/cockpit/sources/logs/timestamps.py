@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 import time
+from datetime import datetime
 
 # `2024-05-01T12:00:00.123456789Z`, `2024-05-01 12:00:00,123 +0200`, `[2024-05-01T12:00:00]`.
 # A time without a zone is local time, as the program that wrote it most likely meant.
@@ -33,35 +34,95 @@ def _minute(text: str, local: bool) -> int | None:
         return None
 
 
+_RECENT: dict[str, tuple[float, int]] = {}
+"""Recent `...Z` stamps by their first 24 characters: a flood repeats each millisecond."""
+_RECENT_MAX = 4096
+_RECENT_KEY = 24
+
+
 def parse_prefix(text: str) -> tuple[float, int] | None:
     """Epoch seconds of the RFC 3339 timestamp at the start of ``text``, and where it ends."""
     if not text or not (text[0].isdigit() or text[0] == "["):
         return None
+    key = text[:_RECENT_KEY]
+    found = _RECENT.get(key)
+    if found is not None:
+        return found
+    if text[10:11] in ("T", " ") and text[19:20] != "]":
+        found = _fast(text)
+        if found is not None:
+            end = found[1]
+            # Only a stamp closed by `Z` within the key means the same for every line that
+            # shares the key (after a zone-less time, what follows could still be its zone).
+            if end <= _RECENT_KEY and text[end - 1] in "Zz":
+                if len(_RECENT) >= _RECENT_MAX:
+                    _RECENT.clear()
+                _RECENT[key] = found
+            return found
     m = _PREFIX.match(text)
     if m is None:
         return None
-    second = int(m.group(6))
-    if second > 60:
-        return None
     local = not (m.group("z") or m.group("sign"))
-    key = (text[m.start(1) : m.start(1) + 16], local)
+    minute = (text[m.start(1) : m.start(1) + 16], local)
+    base = _MINUTES.get(minute, -1)
+    if base == -1:
+        if len(_MINUTES) >= _MINUTES_MAX:
+            _MINUTES.clear()
+        base = _MINUTES[minute] = _minute(minute[0], local)
+    if base is None:
+        return None
+    return _epoch(
+        base, int(m.group(6)), m.group(7), m.group("sign"), m.group(10), m.group(11), m.end()
+    )
+
+
+def _fast(text: str) -> tuple[float, int] | None:
+    # The usual shapes (`2026-11-22T06:00:00.123Z INFO ...`, Python's `2026-11-22 06:00:00,123
+    # - ...`) through the C parser: a flood must not pay the full pattern per line. Anything
+    # else (brackets, a zone after a space, a leap second) is left to the pattern.
+    end = text.find(" ", 19, 48)
+    if end == -1:
+        end = len(text) if len(text) <= 48 else 19
+    elif text[end + 1 : end + 2] in ("+", "-") and text[end + 2 : end + 3].isdigit():
+        return None
+    try:
+        stamp = datetime.fromisoformat(text[:end])
+    except ValueError:
+        return None
+    if stamp.tzinfo is not None:
+        return stamp.timestamp(), end
+    # Local time: mktime per line is slow, and lines share minutes.
+    key = (text[:16], True)
     base = _MINUTES.get(key, -1)
     if base == -1:
         if len(_MINUTES) >= _MINUTES_MAX:
             _MINUTES.clear()
-        base = _MINUTES[key] = _minute(key[0], local)
+        base = _MINUTES[key] = _minute(key[0], True)
     if base is None:
         return None
+    return base + stamp.second + stamp.microsecond / 1e6, end
+
+
+def _epoch(
+    base: int,
+    second: int,
+    frac: str | None,
+    sign: str | None,
+    hours: str | None,
+    minutes: str | None,
+    end: int,
+) -> tuple[float, int] | None:
+    if second > 60:
+        return None
     epoch = float(base + second)
-    frac = m.group(7)
     if frac:
         epoch += int(frac) / 10 ** len(frac)
-    if m.group("sign"):
-        offset = int(m.group(10)) * 3600 + int(m.group(11)) * 60
+    if sign:
+        offset = int(hours or 0) * 3600 + int(minutes or 0) * 60
         if offset > 24 * 3600:
             return None
-        epoch -= offset if m.group("sign") == "+" else -offset
-    return epoch, m.end()
+        epoch -= offset if sign == "+" else -offset
+    return epoch, end
 
 
 def parse_value(value: object) -> float | None:

@@ -2,12 +2,17 @@
 
 Reading, splitting, sanitizing and classifying a flood of lines costs Python time per line; in
 the UI's process that time would be taken from the UI thread through the interpreter lock. Here
-it runs on another core, and the cockpit only unpacks tuples.
+it runs on another core, and the cockpit only unpickles tuples.
 
 Frames (see :mod:`cockpit.sources.frames`) to the worker: first ``(entries, env_name,
 base_dir, environment)``, then ``("stop",)``. From the worker: ``("status", name, state value,
-reason)`` and ``("lines", [(source, text, ts, level, stream, origin), ...])``. Writing a frame
-blocks while the cockpit is behind, which stalls the sources: that is the back-pressure.
+reason)``; ``("lines", [(source, text, ts, level, stream, origin), ...], {source: count})``
+with the lines of several sources merged by time; ``("dropped", {source: count})``.
+
+Back-pressure: while more than :data:`QUEUE_LIMIT` bytes wait for the cockpit, the worker waits
+too, and so its sources stop reading (a command's pipe fills and the command blocks, a file is
+simply read later). Only when the cockpit has taken nothing for :data:`MAX_WAIT` are the waiting
+lines given up, and counted as dropped, so that the screen shows what is happening now.
 
     python -m cockpit.sources.logs.worker
 """
@@ -22,53 +27,84 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from cockpit.sources.frames import read_frame, write_frame
+from cockpit.sources.frames import FrameWriter, read_frame
 from cockpit.sources.logs.base import LogLine, LogSource, NotConfigured, SourceState
+from cockpit.sources.logs.merge import merge_by_time
 
 FLUSH_SECONDS = 0.02
-FLUSH_LINES = 1000
+FLUSH_LINES = 2000
+QUEUE_LIMIT = 8 << 20
+"""Bytes of frames waiting for the cockpit (beyond the pipe's own buffer) before sources wait."""
+MAX_WAIT = 1.0
+"""Longest the sources wait for the cockpit before waiting lines are given up (and counted)."""
 
 
-class _Batcher:
+class Batcher:
     """Collects lines from every source and writes them as few, large frames."""
 
-    def __init__(self, out: IO[bytes]) -> None:
-        self.out = out
+    def __init__(
+        self, out: IO[bytes], queue_limit: int = QUEUE_LIMIT, max_wait: float = MAX_WAIT
+    ) -> None:
+        self.writer = FrameWriter(out)
+        self.queue_limit = queue_limit
+        self.max_wait = max_wait
         self.rows: list[tuple[Any, ...]] = []
-        self.last_flush = time.monotonic()
+        self.counts: dict[str, int] = {}
+        self._mixed = False
 
-    def add(self, batch: list[LogLine]) -> None:
-        self.rows.extend(
-            (line.source, line.text, line.ts, line.level, line.stream, line.origin)
-            for line in batch
-        )
+    def add(self, name: str, batch: list[LogLine]) -> None:
+        """Take a batch of one source's lines."""
+        if not batch:
+            return
+        self.rows.extend(map(tuple, batch))
+        self.counts[name] = self.counts.get(name, 0) + len(batch)
+        # Lines of several sources or pods are merged by time before they leave.
+        self._mixed = self._mixed or len(self.counts) > 1 or batch[0].origin is not None
         if len(self.rows) >= FLUSH_LINES:
             self.flush()
 
     def flush(self) -> None:
+        """Send what is collected; wait for the cockpit if it is far behind."""
         if self.rows:
-            rows, self.rows = self.rows, []
-            write_frame(self.out, ("lines", rows))
-        self.last_flush = time.monotonic()
+            rows = merge_by_time(self.rows) if self._mixed else self.rows
+            self.writer.put(("lines", rows, self.counts), weight=self.counts)
+            self.rows, self.counts, self._mixed = [], {}, False
+        self._settle()
 
     def status(self, name: str, state: SourceState, reason: str) -> None:
+        """Send a source's new state (after the lines that came before it)."""
         self.flush()
-        write_frame(self.out, ("status", name, state.value, reason))
+        self.writer.put(("status", name, state.value, reason))
+
+    def _settle(self) -> None:
+        writer = self.writer
+        writer.pump()
+        if writer.queued_bytes <= self.queue_limit:
+            return
+        deadline = time.monotonic() + self.max_wait
+        while writer.queued_bytes > self.queue_limit:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                dropped = writer.discard()
+                if dropped:
+                    writer.put(("dropped", dropped))
+                return
+            writer.wait(min(left, 0.05))
 
 
 class _Sink:
-    def __init__(self, batcher: _Batcher, name: str) -> None:
+    def __init__(self, batcher: Batcher, name: str) -> None:
         self._batcher = batcher
         self._name = name
 
     def lines(self, batch: list[LogLine]) -> None:
-        self._batcher.add(batch)
+        self._batcher.add(self._name, batch)
 
     def status(self, state: SourceState, reason: str = "") -> None:
         self._batcher.status(self._name, state, reason)
 
 
-async def _run_one(source: LogSource, batcher: _Batcher) -> None:
+async def _run_one(source: LogSource, batcher: Batcher) -> None:
     sink = _Sink(batcher, source.name)
     try:
         await source.run(sink)
@@ -83,7 +119,7 @@ async def serve(commands: int, out: IO[bytes], setup: tuple[Any, ...]) -> None:
     from cockpit.sources.logs.factory import build_source
 
     entries, env_name, base_dir, environment = setup
-    batcher = _Batcher(out)
+    batcher = Batcher(out)
     sources: list[LogSource] = []
     for entry in entries:
         try:

@@ -52,20 +52,23 @@ class LogHighlighter(Highlighter):
         flags = 0 if any(c.isupper() for c in term) else re.IGNORECASE
         self.search = re.compile(re.escape(term), flags)
 
-    def highlight(self, text: Text) -> None:
-        plain = text.plain
+    def spans(self, plain: str) -> list[tuple[int, int, str]]:
+        """``(start, end, style)`` for ``plain``, in layering order (later ones on top)."""
+        out: list[tuple[int, int, str]] = []
         cut = plain.find(PREFIX_SEPARATOR)
         if cut > 0:
-            prefix = plain[:cut]
-            name = prefix.rsplit(" ", 1)[-1].strip()
-            text.stylize(colour_for(name), 0, cut)
+            name = plain[:cut].rsplit(" ", 1)[-1].strip()
+            out.append((0, cut, colour_for(name)))
         for m in _LEVELS.finditer(plain):
             word = m.group(1).upper()
             style = self.warn_style if word.startswith("WARN") else self.error_style
-            text.stylize(style, m.start(), m.end())
+            out.append((m.start(), m.end(), style))
         if self.terms is not None:
-            for m in self.terms.finditer(plain):
-                text.stylize("bold reverse", m.start(), m.end())
+            out.extend((m.start(), m.end(), "bold reverse") for m in self.terms.finditer(plain))
         if self.search is not None:
-            for m in self.search.finditer(plain):
-                text.stylize("black on yellow", m.start(), m.end())
+            out.extend((m.start(), m.end(), "black on yellow") for m in self.search.finditer(plain))
+        return out
+
+    def highlight(self, text: Text) -> None:
+        for start, end, style in self.spans(text.plain):
+            text.stylize(style, start, end)
