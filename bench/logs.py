@@ -1,45 +1,65 @@
 """Log pane throughput and responsiveness under a flood, against `cat` of the same lines.
 
-Runs the cockpit under a pseudo-terminal (160x45) with one command log source whose producer
-prints N lines of ~100 bytes as fast as it can (or at a fixed rate), and measures:
+Runs the cockpit in a tmux pane (160x45; ``--terminal pty`` for a bare pseudo-terminal) with
+one command log source whose producer prints N lines of ~100 bytes as fast as it can (or at a
+fixed rate), each stamped with a time that moves a millisecond every 200 lines, and measures:
 
 * absorb rate: lines per second from the producer's first line until the Logs pane reports the
   source ended with all N lines (read, split, sanitized, classified, filtered, shown or counted
   as dropped);
-* key-press latency during the flood: `?` is sent and the clock stops when the help screen's
-  title is painted (from outside the app's event loop), then Esc closes it; p50/p95 reported;
+* key-press latency during the flood: `f` pauses or resumes following, and the clock stops when
+  tmux has the status line showing it (PAUSED / FOLLOW), read through a tmux control-mode
+  client, outside the app's event loop; p50/p95 over every press of the runs;
 * RSS of the cockpit after 100k and after 1M lines (bounded buffers: the difference must stay
   under 60 MB);
-* baseline: `cat` of the same N lines into a pseudo-terminal, read by this process, same run.
+* baseline: `cat` of the same N lines into a tmux pane of the same size, same run.
 
-    python bench/logs.py [--lines 1000000] [--rate 100000] [--quick]
+    python bench/logs.py [--lines 1000000] [--rate 100000] [--runs 3] [--quick] [--terminal pty]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Protocol
 
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ptyrun import PtySession, percentile
+from tmuxrun import TmuxSession, cat_into_tmux
 
-LINE = "2026-11-22T06:00:00.000Z INFO request served path=/api/v1/predict status=200 id={:09d}\n"
+LINE = (
+    "2026-11-22T06:{:02d}:{:02d}.{:03d}Z INFO request served path=/api/v1/predict status=200"
+    " id={:09d}\n"
+)
+
+
+def line_for(i: int) -> str:
+    """Line ``i``: its time moves a millisecond every 200 lines."""
+    ms = i // 200
+    return LINE.format(ms // 60_000 % 60, ms // 1000 % 60, ms % 1000, i)
+
+
 PRODUCER = r"""
 import sys, time
 n, rate = int(sys.argv[1]), float(sys.argv[2])
-line = "2026-11-22T06:00:00.000Z INFO request served path=/api/v1/predict status=200 id={:09d}\n"
+line = ("2026-11-22T06:{:02d}:{:02d}.{:03d}Z INFO request served path=/api/v1/predict"
+        " status=200 id={:09d}\n")
+def text(i):
+    ms = i // 200
+    return line.format(ms // 60000 % 60, ms // 1000 % 60, ms % 1000, i)
 out = sys.stdout
 batch = 1000
 start = time.perf_counter()
 for base in range(0, n, batch):
-    out.write("".join(line.format(i) for i in range(base, min(base + batch, n))))
+    out.write("".join(text(i) for i in range(base, min(base + batch, n))))
     if rate > 0:
         due = start + (base + batch) / rate
         delay = due - time.perf_counter()
@@ -63,11 +83,57 @@ def write_config(folder: Path, n: int, rate: float) -> Path:
     return cfg
 
 
-def key_latencies(session: PtySession, until: float, limit: int = 40) -> list[float]:
+class Terminal(Protocol):
+    """What the measurements need of a terminal session (tmux or a bare pty)."""
+
+    def wait_for(self, marker: bytes, timeout: float = 20.0) -> float: ...
+    def read_for(self, seconds: float) -> bytes: ...
+    def drain(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class PtyTerminal:
+    """The cockpit under a bare pseudo-terminal read by this process."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.session = PtySession(argv, env=env)
+        self.wait_for = self.session.wait_for
+        self.read_for = self.session.read_for
+        self.drain = self.session.drain
+        self.close = self.session.close
+
+    def send(self, keys: str) -> None:
+        os.write(self.session.master, keys.encode())
+
+    def app_pid(self) -> int:
+        return self.session.proc.pid
+
+
+class TmuxTerminal:
+    """The cockpit in a tmux pane, watched through a control-mode client."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.session = TmuxSession(argv, env=env)
+        self.wait_for = self.session.wait_for
+        self.read_for = self.session.read_for
+        self.drain = self.session.drain
+        self.close = self.session.close
+        self.send = self.session.send
+
+    def app_pid(self) -> int:
+        # The pane runs a shell that runs the cockpit: find the cockpit itself.
+        pane = psutil.Process(self.session.pane_pid)
+        for proc in [pane, *pane.children(recursive=True)]:
+            if "cockpit" in proc.cmdline() and "-m" in proc.cmdline():
+                return proc.pid
+        return pane.pid
+
+
+def key_latencies(session: PtyTerminal | TmuxTerminal, until: float, limit: int) -> list[float]:
     """Pause and resume following with `f` until ``until`` (perf_counter) or ``limit`` samples.
 
-    Each press is timed from writing the key to the pty until the status line shows its effect
-    (PAUSED, then FOLLOW again), measured outside the app's event loop.
+    Each press is timed from sending the key until the status line shows its effect (PAUSED,
+    then FOLLOW again), measured outside the app's event loop.
     """
     samples: list[float] = []
     marks = (b"PAUSED", b"FOLLOW")
@@ -75,7 +141,7 @@ def key_latencies(session: PtySession, until: float, limit: int = 40) -> list[fl
     while time.perf_counter() < until and len(samples) < limit:
         session.drain()
         start = time.perf_counter()
-        os.write(session.master, b"f")
+        session.send("f")
         try:
             session.wait_for(marks[i % 2], timeout=5)
             samples.append(time.perf_counter() - start)
@@ -84,45 +150,49 @@ def key_latencies(session: PtySession, until: float, limit: int = 40) -> list[fl
         i += 1
         session.read_for(0.05)
     if i % 2:
-        os.write(session.master, b"f")
+        session.send("f")
     return samples
 
 
-def run_cockpit(n: int, rate: float, env: dict[str, str], latency: bool) -> dict[str, float]:
+def run_cockpit(
+    n: int, rate: float, env: dict[str, str], *, latency: bool, terminal: str
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         cfg = write_config(Path(tmp), n, rate)
-        session = PtySession([sys.executable, "-m", "cockpit", "--config", str(cfg)], env=env)
+        argv = [sys.executable, "-m", "cockpit", "--config", str(cfg)]
+        session = TmuxTerminal(argv, env) if terminal == "tmux" else PtyTerminal(argv, env)
         try:
-            # The clock starts when the source's badge is painted: the producer is running.
-            session.wait_for(b"\xe2\x97\x8f bench", timeout=20)
+            # The clock starts when the source's badge is first painted (the producer starts).
+            session.wait_for(b" bench", timeout=20)
             start = time.perf_counter()
             samples: list[float] = []
             if latency:
-                os.write(session.master, b"2")  # focus the Logs pane: `f` acts there
+                session.send("2")  # focus the Logs pane: `f` acts there
                 session.read_for(0.3)
                 expected = n / rate if rate > 0 else 5.0
-                samples = key_latencies(session, start + max(expected * 0.8, 1.0))
+                samples = key_latencies(session, start + max(expected * 0.8, 1.0), limit=150)
             marker = f"ended · {n} lines".encode()
             session.wait_for(marker, timeout=600)
             elapsed = time.perf_counter() - start
-            rss = psutil.Process(session.proc.pid).memory_info().rss
+            rss = psutil.Process(session.app_pid()).memory_info().rss
         finally:
             session.close()
-    result = {"elapsed": elapsed, "rate": n / elapsed, "rss_mb": rss / 2**20}
-    if samples:
-        result["p50_ms"] = statistics.median(samples) * 1000
-        result["p95_ms"] = percentile(samples, 95) * 1000
-        result["samples"] = len(samples)
-    return result
+    return {"elapsed": elapsed, "rate": n / elapsed, "rss_mb": rss / 2**20, "samples": samples}
 
 
-def run_cat(n: int) -> float:
+def write_lines(path: Path, n: int) -> None:
+    with path.open("w") as fh:
+        for base in range(0, n, 10000):
+            fh.write("".join(line_for(i) for i in range(base, min(base + 10000, n))))
+
+
+def run_cat(n: int, terminal: str) -> float:
+    """Lines per second of `cat` of the same lines into the same kind of terminal."""
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "lines.txt"
-        line = LINE
-        with data.open("w") as fh:
-            for base in range(0, n, 10000):
-                fh.write("".join(line.format(i) for i in range(base, min(base + 10000, n))))
+        write_lines(data, n)
+        if terminal == "tmux":
+            return n / cat_into_tmux(str(data))
         session = PtySession(["cat", str(data)])
         start = time.perf_counter()
         while session.proc.poll() is None:
@@ -133,13 +203,25 @@ def run_cat(n: int) -> float:
     return n / elapsed
 
 
+def _keys(samples: list[float]) -> str:
+    if not samples:
+        return "no presses"
+    p50 = statistics.median(samples) * 1000
+    p95 = percentile(samples, 95) * 1000
+    return f"key p50 {p50:.0f} ms, p95 {p95:.0f} ms over {len(samples)} presses"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--rate", type=float, default=100_000)
+    parser.add_argument("--runs", type=int, default=3, help="flood runs (median rate)")
+    parser.add_argument("--terminal", choices=("tmux", "pty"), default="tmux")
     parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke run)")
     args = parser.parse_args()
+    terminal = args.terminal if shutil.which("tmux") else "pty"
     n = 20_000 if args.quick else args.lines
+    runs = 1 if args.quick else max(args.runs, 1)
     small = max(n // 10, 1000)
     with tempfile.TemporaryDirectory() as home:
         env = {
@@ -147,27 +229,35 @@ def main() -> int:
             "XDG_DATA_HOME": f"{home}/d",
             "XDG_STATE_HOME": f"{home}/s",
         }
-        cat_rate = run_cat(n)
-        flood = run_cockpit(n, 0, env, latency=False)
-        flood_keys = run_cockpit(n, 0, env, latency=True)
+        cat_rates, rates, flood_samples, rss_big = [], [], [], []
+        for _ in range(runs):
+            cat_rates.append(run_cat(n, terminal))
+            flood = run_cockpit(n, 0, env, latency=False, terminal=terminal)
+            rates.append(flood["rate"])
+            rss_big.append(flood["rss_mb"])
+            flood_samples += run_cockpit(n, 0, env, latency=True, terminal=terminal)["samples"]
         paced_n = min(n, int(args.rate * (2 if args.quick else 10)))
-        paced = run_cockpit(paced_n, args.rate, env, latency=True)
-        rss_small = run_cockpit(small, 0, env, latency=False)["rss_mb"]
-    print(f"baseline: cat of {n} lines into a pty: {cat_rate:,.0f} lines/s")
+        paced = run_cockpit(paced_n, args.rate, env, latency=True, terminal=terminal)
+        rss_small = run_cockpit(small, 0, env, latency=False, terminal=terminal)["rss_mb"]
+    cat_rate, rate = statistics.median(cat_rates), statistics.median(rates)
+    where = "a tmux pane" if terminal == "tmux" else "a pty"
     print(
-        f"cockpit flood: {n} lines absorbed at {flood['rate']:,.0f} lines/s "
-        f"({flood['rate'] / cat_rate:.2f}x cat); key p50 {flood_keys.get('p50_ms', 0):.0f} ms, "
-        f"p95 {flood_keys.get('p95_ms', 0):.0f} ms over {flood_keys.get('samples', 0):.0f} presses "
+        f"baseline: cat of {n} lines into {where} (160x45): {cat_rate:,.0f} lines/s, "
+        f"median of {runs}"
+    )
+    print(
+        f"cockpit flood: {n} lines absorbed at {rate:,.0f} lines/s, median of {runs} "
+        f"({rate / cat_rate:.2f}x cat); {_keys(flood_samples)} "
         "(target >= 200k lines/s, p95 < 50 ms)"
     )
     print(
         f"cockpit paced at {args.rate:,.0f} lines/s for {paced_n} lines: absorbed at "
-        f"{paced['rate']:,.0f} lines/s; key p50 {paced.get('p50_ms', 0):.0f} ms, "
-        f"p95 {paced.get('p95_ms', 0):.0f} ms (target p95 < 20 ms)"
+        f"{paced['rate']:,.0f} lines/s; {_keys(paced['samples'])} (target p95 < 20 ms)"
     )
+    big = max(rss_big)
     print(
-        f"RSS after {small} lines: {rss_small:.0f} MB; after {n} lines: {flood['rss_mb']:.0f} MB; "
-        f"difference {flood['rss_mb'] - rss_small:+.0f} MB (target < 60 MB)"
+        f"RSS after {small} lines: {rss_small:.0f} MB; after {n} lines: {big:.0f} MB; "
+        f"difference {big - rss_small:+.0f} MB (target < 60 MB)"
     )
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from cockpit.state.checklists import DAILY_HOST_CHECKLIST, Checklist, ChecklistBook
 from cockpit.state.paths import current_user
 from cockpit.ui.messages import HealthSnapshot, HostSampled, RetryRequested
+from cockpit.ui.terminal import terminal_hung_up
 from cockpit.ui.themes import register_themes
 from cockpit.ui.widgets.banner import EnvBanner
 from cockpit.ui.widgets.checklists_pane import ChecklistsPane
@@ -350,6 +352,10 @@ class CockpitApp(App[int]):
     # ---- data ---------------------------------------------------------------------------------
 
     def _tick(self) -> None:
+        if not self.is_headless and terminal_hung_up():
+            logging.getLogger("cockpit").warning("terminal closed: exiting")
+            self.exit(0)
+            return
         with self.batch_update():
             for pane in self.query(Pane):
                 pane.refresh_freshness()
