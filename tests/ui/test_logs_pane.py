@@ -71,7 +71,7 @@ async def test_follow_filter_pause_search(make_app: AppFactory, tmp_path: Path) 
         field.value = "(unclosed"
         await pilot.press("enter")
         assert pane.has_class("-input-error") and pane.include == "payment"
-        field.value = "(a+)+$"
+        field.value = r"(a)\1"  # RE2 has no backreferences
         await pilot.press("enter")
         assert pane.has_class("-input-error") and pane.include == "payment"
         await pilot.press("escape")
@@ -100,6 +100,27 @@ async def test_follow_filter_pause_search(make_app: AppFactory, tmp_path: Path) 
         # Search highlights and jumps.
         await pilot.press("s", *"disk", "enter")
         assert pane.search == "disk" and pane._search_from == 1
+
+
+async def test_scrolling_back_pauses_and_end_resumes(make_app: AppFactory, tmp_path: Path) -> None:
+    log_file = tmp_path / "app.log"
+    _append(log_file, *(f"INFO line {i}" for i in range(100)))  # a file source's default tail
+    app = make_app(_config(tmp_path), live=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("2")
+        pane = app.query_one(LogsPane)
+        view = pane.query_one(LogView)
+        await _until(pilot, lambda: view.line_count == 100)
+        view.focus()
+        await pilot.press("pageup")
+        assert not pane.follow and not view.is_vertical_scroll_end
+        top = view.scroll_offset.y
+        _append(log_file, "INFO arrived while reading back")
+        await _until(pilot, lambda: pane.new_while_paused == 1)
+        assert view.scroll_offset.y == top and view.line_count == 100  # the view stays put
+        await pilot.press("end")
+        await _until(pilot, lambda: view.line_count == 101)
+        assert pane.follow and view.lines[-1].endswith("INFO arrived while reading back")
 
 
 async def test_hostile_lines_are_sanitized_and_saved(make_app: AppFactory, tmp_path: Path) -> None:

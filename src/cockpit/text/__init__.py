@@ -1,4 +1,4 @@
-"""Text helpers with no UI dependency: the untrusted-text sanitizer, safe user regexes, ages."""
+"""Text helpers with no UI dependency: the untrusted-text sanitizer and ages."""
 
 from cockpit.text.sanitize import sanitize, sanitize_to_text, strip_sgr
 

@@ -1,55 +1,96 @@
 """Line filters: include/exclude regular expressions and a minimum level.
 
-Python's ``re`` backtracks, and RE2 (linear time) is not a dependency. So patterns go through
-:func:`cockpit.text.safe_regex.compile_safe`, which refuses the shapes that backtrack
-catastrophically (nested quantifiers like ``(a+)+``, overlapping repeated alternatives like
-``(a|a)*``, back-to-back quantifiers over the same characters like ``a.*b.*c``) with a plain
-message. What is accepted is at worst quadratic, and it only ever sees the first
-:data:`MATCH_CAP` characters of a line, so a hostile line costs milliseconds, not minutes. For
-several terms, give several include patterns (all must match) instead of ``a.*b.*c``.
+Patterns are written by the person at the keyboard and matched against lines an attacker may
+have written. Python's ``re`` backtracks (``(a+)+$`` takes exponential time on ``aaaa…!``), so
+a pattern with any regular-expression syntax runs on RE2, whose matching time is linear in the
+line whatever the pattern: no pattern can freeze the screen. RE2 has no backreferences or
+lookaround; such a pattern is refused with RE2's own message. A plain word or phrase (the usual
+filter) is searched with ``re``, which finds literals in linear time, and faster from Python.
 
 Matching is smart case, as in ripgrep (case-insensitive unless the pattern has an upper-case
-letter), and runs on the sanitized text without its colour codes.
+letter), and runs on the first :data:`MATCH_CAP` characters of the sanitized text, without its
+colour codes.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any, Protocol
 
 from cockpit.sources.logs.base import MAX_LINE, LogLine, LogRow
 from cockpit.sources.logs.levels import LEVELS, level_rank, parse_level_name
-from cockpit.text.safe_regex import UnsafePattern, compile_safe
 from cockpit.text.sanitize import strip_sgr
 
-__all__ = ["LEVELS", "MATCH_CAP", "FilterError", "LineFilter", "compile_pattern"]
+__all__ = ["LEVELS", "MATCH_CAP", "FilterError", "LineFilter", "Pattern", "compile_pattern"]
 
 MATCH_CAP = MAX_LINE
 """Characters of a line a pattern is matched against."""
+MAX_PATTERN = 1000
+"""Longest pattern accepted (characters)."""
 _ESCAPE = re.compile(r"\\.")
+_SYNTAX = frozenset(".^$*+?{}[]\\|()")
+
+
+class Pattern(Protocol):
+    """A compiled filter pattern."""
+
+    @property
+    def pattern(self) -> str:
+        """The pattern as written."""
+
+    def search(self, text: str) -> object | None:
+        """A match object when ``text`` contains a match, else None."""
+
+
+class _Re2Pattern:
+    """An RE2 program behind the :class:`Pattern` interface."""
+
+    __slots__ = ("_regexp", "pattern")
+
+    def __init__(self, pattern: str, regexp: Any) -> None:
+        self.pattern = pattern
+        self._regexp = regexp
+
+    def search(self, text: str) -> object | None:
+        result: object | None = self._regexp.search(text)
+        return result
 
 
 class FilterError(ValueError):
     """A filter that cannot be used; ``str()`` is a plain one-line message for the UI."""
 
 
-def compile_pattern(pattern: str) -> re.Pattern[str]:
+def compile_pattern(pattern: str) -> Pattern:
     """Check and compile a filter pattern (smart case).
 
     Raises:
-        FilterError: empty, invalid, or a shape that could take exponential time.
+        FilterError: empty, too long, or not valid RE2 syntax (the message says why).
     """
     if not pattern:
         raise FilterError("empty pattern")
+    if len(pattern) > MAX_PATTERN:
+        raise FilterError(f"pattern too long ({len(pattern)} characters; at most {MAX_PATTERN})")
     # Escapes such as \S or \W name classes, not upper-case letters.
     ignore_case = not any(ch.isupper() for ch in _ESCAPE.sub("", pattern))
+    if _SYNTAX.isdisjoint(pattern):
+        return re.compile(re.escape(pattern), re.IGNORECASE if ignore_case else 0)
+    import re2  # type: ignore[import-untyped]  # RE2's bindings ship no type information
+
+    options = re2.Options()
+    options.case_sensitive = not ignore_case
+    options.log_errors = False
     try:
-        return compile_safe(pattern, ignore_case=ignore_case)
-    except UnsafePattern as exc:
-        raise FilterError(str(exc)) from None
+        regexp = re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise FilterError(f"invalid pattern: {reason}") from None
+    return _Re2Pattern(pattern, regexp)
 
 
-def _patterns(value: str | Sequence[str] | None) -> tuple[re.Pattern[str], ...]:
+def _patterns(value: str | Sequence[str] | None) -> tuple[Pattern, ...]:
     if value is None:
         return ()
     items = [value] if isinstance(value, str) else list(value)
