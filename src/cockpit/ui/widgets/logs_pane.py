@@ -9,7 +9,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
@@ -91,10 +91,12 @@ class LogsPane(Pane):
 
     BINDINGS = [
         Binding("f", "toggle_follow", "Follow/pause", id="logs_follow"),
-        Binding("slash", "edit('filter')", "Filter", id="logs_filter"),
-        Binding("backslash", "edit('exclude')", "Exclude", id="logs_exclude"),
+        # Priority: the key opening the input line is acted on as it arrives, so the keys typed
+        # right behind it (before the input has the focus) already find the pane editing.
+        Binding("slash", "edit('filter')", "Filter", id="logs_filter", priority=True),
+        Binding("backslash", "edit('exclude')", "Exclude", id="logs_exclude", priority=True),
         Binding("l", "cycle_level", "Level", id="logs_level"),
-        Binding("s", "edit('search')", "Search", id="logs_search"),
+        Binding("s", "edit('search')", "Search", id="logs_search", priority=True),
         Binding("n", "find(1)", "Next", id="logs_next", show=False),
         Binding("N", "find(-1)", "Prev", id="logs_prev", show=False),
         Binding("T", "toggle_timestamps", "Times", id="logs_times", show=False),
@@ -315,6 +317,10 @@ class LogsPane(Pane):
         view.scroll_end(animate=False)
         self._render_status()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the input line is open, its keys are text, not commands."""
+        return not (action == "edit" and self._editing is not None)
+
     def action_edit(self, what: str) -> None:
         """Open the input line for a filter, exclude pattern or search term."""
         self._editing = what
@@ -327,7 +333,9 @@ class LogsPane(Pane):
         }[what]
         field.value = current
         self.add_class("-editing")
-        field.focus()
+        # Now, not after a refresh (`focus()`): keys typed right behind the one that opened the
+        # line (or pasted) are already on their way and go wherever the focus is.
+        self.screen.set_focus(field)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -364,13 +372,10 @@ class LogsPane(Pane):
         self.remove_class("-input-error")
         self.query_one(LogView).focus()
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "key", "")
-        if key == "escape" and self._editing is not None:
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape" and self._editing is not None:
             self._close_input()
-            stop = getattr(event, "stop", None)
-            if stop is not None:
-                stop()
+            event.stop()
 
     def action_cycle_level(self) -> None:
         """ALL -> INFO+ -> WARN+ -> ERROR -> ALL."""
