@@ -35,11 +35,10 @@ if TYPE_CHECKING:
 
     from cockpit.config.environments import Environment
     from cockpit.config.models import CockpitConfig
-    from cockpit.sources.metrics.host import HostSampler
-    from cockpit.sources.metrics.processes import ProcessSampler
     from cockpit.state.store import Store
     from cockpit.ui.health_feed import HealthFeed
     from cockpit.ui.log_feed import LogFeed
+    from cockpit.ui.metrics_feed import HostFeed
 
 WIDE_MIN_WIDTH = 120
 WIDE_MIN_HEIGHT = 32
@@ -139,8 +138,7 @@ class CockpitApp(App[int]):
         self.startup_error: str | None = None
         self.env_name = context.environment if context else ""
         self.active_pane = "health"
-        self._host_sampler: HostSampler | None = None
-        self._process_sampler: ProcessSampler | None = None
+        self._host_feed: HostFeed | None = None
         self._health_feed: HealthFeed | None = None
         self._log_feed: LogFeed | None = None
         self._theme_problems = register_themes(self)
@@ -374,26 +372,15 @@ class CockpitApp(App[int]):
         description="sample host metrics and processes",
     )
     def _sample_host(self) -> None:
-        worker = get_current_worker()
-        if self._host_sampler is None:
-            from cockpit.sources.metrics.host import HostSampler
-            from cockpit.sources.metrics.processes import ProcessSampler
+        from cockpit.ui.metrics_feed import HostFeed
 
-            self._host_sampler = HostSampler()
-            self._process_sampler = ProcessSampler()
-        assert self._process_sampler is not None
-        self._process_sampler.top()
-        interval = self.context.host_interval
-        next_at = time.monotonic() + 0.25
-        while not worker.is_cancelled:
-            delay = next_at - time.monotonic()
-            if delay > 0:
-                time.sleep(min(delay, 0.25))
-                continue
-            next_at = time.monotonic() + interval
-            sample = self._host_sampler.sample()
-            processes = self._process_sampler.top(25)
-            self.post_message(HostSampled(sample, processes))
+        worker = get_current_worker()
+        feed = HostFeed(
+            lambda sample, processes: self.post_message(HostSampled(sample, processes)),
+            interval=self.context.host_interval,
+        )
+        self._host_feed = feed
+        feed.run(lambda: worker.is_cancelled)
 
     def on_host_sampled(self, message: HostSampled) -> None:
         with self.batch_update():
@@ -478,6 +465,8 @@ class CockpitApp(App[int]):
             self._health_feed.stop()
         if self._log_feed is not None:
             self._log_feed.stop()
+        if self._host_feed is not None:
+            self._host_feed.stop()
         self.exit(0)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -18,6 +18,8 @@ from cockpit.ui.widgets.pane import Pane
 from cockpit.ui.widgets.uptime import status_style, status_text, uptime_strip
 
 UPTIME_WIDTH = 12
+PROCESS_REFRESH = 2.0
+"""Seconds between two updates of the process table."""
 Row = tuple[str, str, str, float | None, tuple[Status, ...], float | None]
 
 
@@ -83,6 +85,7 @@ class HealthPane(Pane):
         self.has_services = False
         self.detail_plain = ""
         self.clock: Callable[[], float] = time.time
+        self._processes_at = float("-inf")
 
     def compose_body(self) -> ComposeResult:
         services: DataTable[str | Text] = DataTable(
@@ -320,10 +323,20 @@ class HealthPane(Pane):
     # ---- processes ----------------------------------------------------------------------------
 
     def show_processes(self, processes: list[ProcessInfo]) -> None:
-        """Show the busiest processes; rows are positions updated in place (no relayout)."""
+        """Show the busiest processes; rows are positions updated in place (no relayout).
+
+        At most every :data:`PROCESS_REFRESH` seconds, and not while the table is out of
+        sight: one changed cell makes a DataTable paint every row again, tens of milliseconds
+        in which the screen answers no key (btop refreshes its list every two seconds too).
+        """
         table: DataTable[str | Text] = self.query_one("#processes", DataTable)
         if not table.is_mounted or not table.columns:
             return
+        now = time.monotonic()
+        shown = self.display and self.is_on_screen and not self.has_class("-no-processes")
+        if table.row_count and (not shown or now - self._processes_at < PROCESS_REFRESH):
+            return
+        self._processes_at = now
         columns = ("pid", "cpu", "mem", "user", "cmd")
         while table.row_count > len(processes):
             table.remove_row(f"p{table.row_count - 1}")
