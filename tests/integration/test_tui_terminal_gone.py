@@ -44,6 +44,8 @@ def test_exits_when_its_terminal_is_closed(tmp_path: Path) -> None:
             if select.select([leader], [], [], 0.1)[0]:
                 seen += os.read(leader, 1 << 16)
         assert b"Checklists" in seen, "the cockpit never painted"
+        time.sleep(1.0)  # let its worker processes start
+        children = psutil.Process(proc.pid).children(recursive=True)
         os.close(leader)
         leader = -1
         gone_at = time.monotonic()
@@ -51,6 +53,11 @@ def test_exits_when_its_terminal_is_closed(tmp_path: Path) -> None:
         assert time.monotonic() - gone_at < 5
         log = (tmp_path / "s" / "ops-cockpit" / "cockpit.log").read_text()
         assert "terminal closed: exiting" in log
+        # Its worker processes (health, host sampling, log sources) end with it.
+        _gone, alive = psutil.wait_procs(children, timeout=5)
+        for child in alive:
+            child.kill()
+        assert children and not alive
     finally:
         if leader >= 0:
             os.close(leader)

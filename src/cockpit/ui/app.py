@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -351,13 +352,29 @@ class CockpitApp(App[int]):
 
     def _tick(self) -> None:
         if not self.is_headless and terminal_hung_up():
-            logging.getLogger("cockpit").warning("terminal closed: exiting")
-            self.exit(0)
-            return
+            self._end_without_terminal()
         with self.batch_update():
             for pane in self.query(Pane):
                 pane.refresh_freshness()
             self.query_one(EnvBanner).refresh()
+
+    def _end_without_terminal(self) -> None:
+        """End now: the terminal is gone, so the usual exit cannot restore it.
+
+        Textual's exit writes to the terminal through its output thread, which died on the
+        first write after the hang-up; the write would wait for ever. Everything that matters
+        is already safe (ticks and audit records are committed as they happen); the worker
+        processes see their pipe close and end by themselves.
+        """
+        logging.getLogger("cockpit").warning("terminal closed: exiting")
+        for feed in (self._health_feed, self._log_feed, self._host_feed):
+            if feed is not None:
+                feed.stop()
+        store = self._cockpit_context.store if self._cockpit_context is not None else None
+        if store is not None:
+            store.close()
+        logging.shutdown()
+        os._exit(0)
 
     def start_host_sampling(self) -> None:
         """(Re)start the worker that reads host metrics and processes."""
