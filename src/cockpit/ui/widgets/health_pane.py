@@ -15,11 +15,10 @@ from cockpit.sources.health.model import ServiceStatus, Status
 from cockpit.sources.metrics.processes import ProcessInfo
 from cockpit.text.sanitize import sanitize
 from cockpit.ui.widgets.pane import Pane
+from cockpit.ui.widgets.process_table import ProcessTable
 from cockpit.ui.widgets.uptime import status_style, status_text, uptime_strip
 
 UPTIME_WIDTH = 12
-PROCESS_REFRESH = 2.0
-"""Seconds between two updates of the process table."""
 Row = tuple[str, str, str, float | None, tuple[Status, ...], float | None]
 
 
@@ -85,7 +84,6 @@ class HealthPane(Pane):
         self.has_services = False
         self.detail_plain = ""
         self.clock: Callable[[], float] = time.time
-        self._processes_at = float("-inf")
 
     def compose_body(self) -> ComposeResult:
         services: DataTable[str | Text] = DataTable(
@@ -95,19 +93,10 @@ class HealthPane(Pane):
         with VerticalScroll(id="service-detail"):
             yield Static("", id="detail-text", markup=False)
         yield Label("Local processes (busiest first)", classes="health--heading health--processes")
-        processes: DataTable[str | Text] = DataTable(
-            id="processes", cursor_type="row", zebra_stripes=True
-        )
-        yield processes
+        yield ProcessTable(id="processes")
 
     def on_mount(self) -> None:
         self._add_service_columns()
-        table = self.query_one("#processes", DataTable)
-        table.add_column("PID", key="pid", width=7)
-        table.add_column("CPU%", key="cpu", width=6)
-        table.add_column("MEM%", key="mem", width=6)
-        table.add_column("USER", key="user", width=8)
-        table.add_column("COMMAND", key="cmd")
         self._apply_visibility()
 
     # ---- services -----------------------------------------------------------------------------
@@ -323,37 +312,9 @@ class HealthPane(Pane):
     # ---- processes ----------------------------------------------------------------------------
 
     def show_processes(self, processes: list[ProcessInfo]) -> None:
-        """Show the busiest processes; rows are positions updated in place (no relayout).
-
-        At most every :data:`PROCESS_REFRESH` seconds, and not while the table is out of
-        sight: one changed cell makes a DataTable paint every row again, tens of milliseconds
-        in which the screen answers no key (btop refreshes its list every two seconds too).
-        """
-        table: DataTable[str | Text] = self.query_one("#processes", DataTable)
-        if not table.is_mounted or not table.columns:
-            return
-        now = time.monotonic()
-        shown = self.display and self.is_on_screen and not self.has_class("-no-processes")
-        if table.row_count and (not shown or now - self._processes_at < PROCESS_REFRESH):
-            return
-        self._processes_at = now
-        columns = ("pid", "cpu", "mem", "user", "cmd")
-        while table.row_count > len(processes):
-            table.remove_row(f"p{table.row_count - 1}")
-        for position, p in enumerate(processes):
-            cells: tuple[str | Text, ...] = (
-                str(p.pid),
-                f"{p.cpu_pct:.1f}",
-                f"{p.mem_pct:.1f}",
-                _plain(p.user, 8),
-                Text(_plain(p.cmdline, 200), no_wrap=True),
-            )
-            if position >= table.row_count:
-                table.add_row(*cells, key=f"p{position}")
-                continue
-            for column, value in zip(columns, cells, strict=True):
-                if table.get_cell(f"p{position}", column) != value:
-                    table.update_cell(f"p{position}", column, value)
+        """Show the busiest processes (not while they are out of sight)."""
+        if self.display and not self.has_class("-no-processes"):
+            self.query_one(ProcessTable).show(processes)
         if not self.has_services:
             self.mark_fresh("processes")
 
