@@ -32,7 +32,10 @@ from cockpit.sources.logs.base import LogLine, LogSource, NotConfigured, SourceS
 from cockpit.sources.logs.merge import merge_by_time
 
 FLUSH_SECONDS = 0.02
+"""Longest a line waits in the worker before it is sent (fewer, larger frames under load)."""
 FLUSH_LINES = 2000
+COMMAND_POLL = 0.25
+"""How often an idle worker looks for a stop command (lines are sent without waiting for it)."""
 QUEUE_LIMIT = 8 << 20
 """Bytes of frames waiting for the cockpit (beyond the pipe's own buffer) before sources wait."""
 MAX_WAIT = 1.0
@@ -51,6 +54,7 @@ class Batcher:
         self.rows: list[tuple[Any, ...]] = []
         self.counts: dict[str, int] = {}
         self._mixed = False
+        self._timer: asyncio.TimerHandle | None = None
 
     def add(self, name: str, batch: list[LogLine]) -> None:
         """Take a batch of one source's lines."""
@@ -62,6 +66,22 @@ class Batcher:
         self._mixed = self._mixed or len(self.counts) > 1 or batch[0].origin is not None
         if len(self.rows) >= FLUSH_LINES:
             self.flush()
+        else:
+            self._schedule()
+
+    def _schedule(self) -> None:
+        # A timer per burst rather than a poll: an idle worker does not wake at all.
+        if self._timer is not None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # used without a loop: the caller flushes
+            return
+        self._timer = loop.call_later(FLUSH_SECONDS, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self.flush()
 
     def flush(self) -> None:
         """Send what is collected; wait for the cockpit if it is far behind."""
@@ -70,6 +90,8 @@ class Batcher:
             self.writer.put(("lines", rows, self.counts), weight=self.counts)
             self.rows, self.counts, self._mixed = [], {}, False
         self._settle()
+        if self.writer.queued_bytes:
+            self._schedule()  # the pipe is full: try again soon, not at the next poll
 
     def status(self, name: str, state: SourceState, reason: str) -> None:
         """Send a source's new state (after the lines that came before it)."""
@@ -133,7 +155,7 @@ async def serve(commands: int, out: IO[bytes], setup: tuple[Any, ...]) -> None:
             message = read_frame(commands, 0)
             if message is not None and message[0] == "stop":
                 return
-            await asyncio.sleep(FLUSH_SECONDS)
+            await asyncio.sleep(COMMAND_POLL)
             batcher.flush()
     finally:
         for task in tasks:
