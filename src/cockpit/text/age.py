@@ -16,6 +16,20 @@ def format_age(seconds: float) -> str:
     return f"{s // 86400}d"
 
 
+def format_freshness(seconds: float) -> str:
+    """How old data is, in steps that change rarely: ``just now``, ``20s ago``, ``3m ago``.
+
+    A pane's border shows it; redrawing a border repaints the whole pane, so under a minute
+    the age moves in ten-second steps instead of every second.
+    """
+    s = max(0, int(seconds))
+    if s < 10:
+        return "just now"
+    if s < 60:
+        return f"{s // 10 * 10}s ago"
+    return f"{format_age(s)} ago"
+
+
 def format_bytes(n: float) -> str:
     """Binary units like `free -h`: ``512 B``, ``3.4 MiB``, ``1.2 GiB``."""
     value = float(n)

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from cockpit.text.age import format_age
+from cockpit.text.age import format_age, format_freshness
 
 
 class Pane(Vertical, can_focus=False):
@@ -100,6 +100,7 @@ class Pane(Vertical, can_focus=False):
         else:
             age = time.monotonic() - self.updated_at
             stale = age > self.stale_after
-            parts.append(f"stale {format_age(age)}" if stale else f"{format_age(age)} ago")
+            # Stale: the exact age, it is the point; fresh: in steps (see format_freshness).
+            parts.append(f"stale {format_age(age)}" if stale else format_freshness(age))
         self.set_class(stale, "-stale")
         self.border_subtitle = " · ".join(parts)
