@@ -157,3 +157,25 @@ async def test_no_sources_says_not_configured(make_app: AppFactory) -> None:
         pane = app.query_one(LogsPane)
         assert pane.feed is None
         assert "add them under `logs:`" in pane._message
+
+
+async def test_empty_view_says_why_in_full(make_app: AppFactory, tmp_path: Path) -> None:
+    config = {
+        "environments": {"local": {"protection": "none"}},
+        "logs": [{"name": "kube", "kubernetes": {"deployment": "api"}}],
+    }
+    app = make_app(config, live=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        pane = app.query_one(LogsPane)
+        view = pane.query_one(LogView)
+        assert pane.feed is not None
+        await _until(
+            pilot, lambda: pane.feed is not None and pane.feed.statuses["kube"].reason != ""
+        )
+        await pilot.pause(0.1)
+        painted = " ".join(view.render_line(y).text.strip() for y in range(6))
+        reason = pane.feed.statuses["kube"].reason
+        assert painted.startswith("✖ kube: error for")
+        # The whole reason, wrapped, where the status line above can show only its start.
+        assert " ".join(reason.split()) in " ".join(painted.split())

@@ -60,6 +60,8 @@ class LogFeed:
         self.dropped = 0
         """Lines the worker gave up because the screen took nothing for too long."""
         self.received = 0
+        self.version = 0
+        """Counts state changes: the screen redraws the badges when it moves."""
         self._worker: WorkerProcess | None = None
         self._reader: FrameReader | None = None
         self._lock = threading.Lock()
@@ -126,6 +128,7 @@ class LogFeed:
         """Record a state change."""
         status = self.statuses.setdefault(name, SourceStatus(name))
         if status.state is not state or status.reason != reason:
+            self.version += 1
             status.state = state
             status.reason = reason
             status.since = time.monotonic()

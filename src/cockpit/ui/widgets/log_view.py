@@ -8,6 +8,7 @@ oldest rows never invalidates what is on screen.
 
 from __future__ import annotations
 
+import textwrap
 from collections import deque
 from collections.abc import Callable, Sequence
 from itertools import pairwise, repeat
@@ -83,6 +84,8 @@ class LogView(ScrollView, can_focus=True):
         self._width = 0
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self._styles: dict[str, Style] = {}
+        self._placeholder = ""
+        self._placeholder_lines: tuple[int, list[str]] = (0, [])
 
     # ---- content --------------------------------------------------------------------------------
 
@@ -121,6 +124,25 @@ class LogView(ScrollView, can_focus=True):
             self.scroll_end(animate=False, immediate=True, x_axis=False)
         else:
             self.refresh()
+
+    def set_placeholder(self, text: str) -> None:
+        """What to show, wrapped, while there is no row (e.g. why no source is live)."""
+        if text != self._placeholder:
+            self._placeholder = text
+            self._placeholder_lines = (0, [])
+            if not self._rows:
+                self.refresh()
+
+    def _placeholder_at(self, y: int, width: int) -> str:
+        cached_width, lines = self._placeholder_lines
+        if cached_width != width:
+            lines = []
+            for paragraph in self._placeholder.splitlines():
+                lines += textwrap.wrap(paragraph, max(width - 2, 10), subsequent_indent="  ") or [
+                    ""
+                ]
+            self._placeholder_lines = (width, lines)
+        return lines[y] if y < len(lines) else ""
 
     def clear(self) -> None:
         """Remove every row."""
@@ -183,6 +205,11 @@ class LogView(ScrollView, can_focus=True):
         index = scroll_y + y
         width = self.size.width
         rich_style = self._base_style()
+        if not self._rows and self._placeholder:
+            # Wrapped to what is visible: the scrollbars take their share of `size`.
+            text = " " + self._placeholder_at(y, self.scrollable_content_region.width or width)
+            style = rich_style + self._style("dim")
+            return Strip([Segment(text, style)]).crop_extend(0, width, style)
         if index >= len(self._rows):
             return Strip.blank(width, rich_style)
         strip = self._row_strip(index)

@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 from cockpit.sources.logs.base import LogRow, SourceState
 from cockpit.sources.logs.filters import FilterError, LineFilter
 from cockpit.text.age import format_age
-from cockpit.text.sanitize import strip_sgr
+from cockpit.text.sanitize import sanitize, strip_sgr
 from cockpit.ui.log_feed import LogFeed
 from cockpit.ui.widgets.log_highlight import PREFIX_SEPARATOR, LogHighlighter, colour_for
 from cockpit.ui.widgets.log_view import LogView, Row
@@ -129,6 +129,7 @@ class LogsPane(Pane):
         """Rows not written to the view yet: held while paused, or until the next paint."""
         self._painted_at = 0.0
         self._dropped_shown = 0
+        self._version_shown = -1
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="log-status", markup=False)
@@ -191,7 +192,7 @@ class LogsPane(Pane):
             return
         if self.follow and self._queue:
             self._paint()
-        elif batch or feed.dropped != self._dropped_shown:
+        elif batch or feed.dropped != self._dropped_shown or feed.version != self._version_shown:
             self._painted_at = now
             self._render_status()
 
@@ -270,7 +271,11 @@ class LogsPane(Pane):
                 status.append("  ")
             if feed.dropped:
                 status.append(f"dropped {feed.dropped}  ", style="bold red")
+            if not feed.received:
+                # Nothing to show yet: the view says why, in full (the line above is cut).
+                self.query_one(LogView).set_placeholder(self._why_empty(now))
             self._dropped_shown = feed.dropped
+            self._version_shown = feed.version
         if self.follow:
             status.append("FOLLOW", style="bold")
         else:
@@ -285,6 +290,20 @@ class LogsPane(Pane):
                 status.append(f"  {label}:{value}", style="italic")
         # One fixed line: redraw it without a layout pass (this runs on every flush).
         self.query_one("#log-status", Static).update(status, layout=False)
+
+    def _why_empty(self, now: float) -> str:
+        assert self.feed is not None
+        lines = []
+        for s in self.feed.statuses.values():
+            if s.state is SourceState.LIVE:
+                continue
+            reason = sanitize(s.reason, max_len=500, keep_sgr=False)
+            age = format_age(now - s.since)
+            lines.append(
+                f"{STATE_GLYPH[s.state]} {s.name}: {s.state.value} for {age}"
+                + (f" — {reason}" if reason else "")
+            )
+        return "\n".join(lines) if lines else "Waiting for the first line…"
 
     # ---- keys -----------------------------------------------------------------------------------
 
