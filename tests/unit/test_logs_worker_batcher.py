@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from cockpit.config.models import CockpitConfig
 from cockpit.sources.frames import FrameReader
@@ -14,25 +17,46 @@ from cockpit.sources.logs.worker import Batcher
 from cockpit.ui.log_feed import LogFeed
 
 
-def _frames(reader: FrameReader) -> list[tuple[object, ...]]:
+def _frames(reader: FrameReader) -> list[Any]:
     out = []
     while (frame := reader.next()) is not None:
         out.append(frame)
     return out
 
 
-def test_two_sources_merge_by_time_and_state_follows_lines(pipe: tuple[int, int]) -> None:
+def _through(pipe: tuple[int, int], script: Callable[[Batcher], None]) -> list[Any]:
+    """The frames a fresh batcher on a real pipe sends for ``script``."""
     r, w = pipe
     with os.fdopen(os.dup(w), "wb", buffering=0) as out:
-        batcher = Batcher(out)
+        script(Batcher(out))
+    return _frames(FrameReader(r))
+
+
+def test_two_sources_merge_by_time_and_state_follows_lines(pipe: tuple[int, int]) -> None:
+    def script(batcher: Batcher) -> None:
         batcher.add("a", [LogLine("a", "a1", 1.0), LogLine("a", "a3", 3.0)])
         batcher.add("b", [LogLine("b", "b2", 2.0), LogLine("b", "b4", 4.0)])
         batcher.status("a", SourceState.ENDED, "")
-    frames = _frames(FrameReader(r))
+
+    frames = _through(pipe, script)
     assert frames[0][0] == "lines"
     assert [row[1] for row in frames[0][1]] == ["a1", "b2", "a3", "b4"]
     assert frames[0][2] == {"a": 2, "b": 2}
     assert frames[1] == ("status", "a", "ended", "")
+
+
+def _read_all(batcher: Batcher, reader: FrameReader) -> list[Any]:
+    """What the batcher sent and still had queued, read as a reader that keeps up would."""
+    frames: list[Any] = []
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        batcher.writer.pump()
+        frame = reader.next()
+        if frame is not None:
+            frames.append(frame)
+        elif not batcher.writer.queued_bytes:
+            break
+    return frames
 
 
 def test_lines_are_dropped_and_counted_when_nobody_reads(pipe: tuple[int, int]) -> None:
@@ -46,15 +70,7 @@ def test_lines_are_dropped_and_counted_when_nobody_reads(pipe: tuple[int, int]) 
         waited = time.monotonic() - start
         batcher.status("app", SourceState.ENDED, "")
         # Now read: what is still queued reaches the reader, nothing was lost uncounted.
-        frames = []
-        reader = FrameReader(r)
-        for _ in range(100_000):
-            batcher.writer.pump()
-            frame = reader.next()
-            if frame is not None:
-                frames.append(frame)
-            elif not batcher.writer.queued_bytes:
-                break
+        frames = _read_all(batcher, FrameReader(r))
     # It waited for a reader (back-pressure), but not for ever: about max_wait per give-up.
     assert 0.05 <= waited < 5
     shown = sum(sum(f[2].values()) for f in frames if f[0] == "lines")
@@ -94,3 +110,93 @@ def test_worker_process_delivers_every_line_in_order(tmp_path: Path) -> None:
         feed.stop()
     assert got == [f"line {i}" for i in range(n)]
     assert status.lines == n and status.state is SourceState.ENDED and feed.dropped == 0
+
+
+def _batch(source: str, tag: str, count: int, width: int = 600) -> list[LogLine]:
+    return [LogLine(source, f"{tag} {i} " + "p" * width, float(i)) for i in range(count)]
+
+
+def test_flush_waits_at_most_max_wait_then_drops_and_counts_per_source(
+    pipe: tuple[int, int],
+) -> None:
+    r, w = pipe
+    with os.fdopen(os.dup(w), "wb", buffering=0) as out:
+        batcher = Batcher(out, queue_limit=1000, max_wait=0.2)
+        times = []
+        for round_ in range(3):
+            # About 100 kB a frame: more than a 64 KiB pipe holds, so the first one already
+            # waits, half-written; the next two can only queue behind it.
+            batcher.add("a", _batch("a", f"a{round_}", 100))
+            batcher.add("b", _batch("b", f"b{round_}", 70))
+            start = time.monotonic()
+            batcher.flush()
+            times.append(time.monotonic() - start)
+        # Each flush waited for a reader (back-pressure), and no longer than about max_wait.
+        assert all(0.18 <= t < 1.0 for t in times), times
+        frames = _read_all(batcher, FrameReader(r))
+    lines = [f for f in frames if f[0] == "lines"]
+    assert [f[2] for f in lines] == [{"a": 100, "b": 70}]  # the half-written one arrives whole
+    assert [row[1].split()[0] for row in lines[0][1]][:4] == ["a0", "b0", "a0", "b0"]
+    assert [f for f in frames if f[0] != "lines"] == [
+        ("dropped", {"a": 100, "b": 70}),
+        ("dropped", {"a": 100, "b": 70}),
+    ]
+
+
+def test_a_reader_that_keeps_up_loses_nothing(pipe: tuple[int, int]) -> None:
+    r, w = pipe
+    got: list[Any] = []
+
+    def read() -> None:
+        reader = FrameReader(r)
+        while True:
+            try:
+                frame = reader.next()
+            except EOFError:
+                return
+            if frame is None:
+                time.sleep(0.002)
+            else:
+                got.append(frame)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        with os.fdopen(os.dup(w), "wb", buffering=0) as out:
+            # A queue limit far below one frame: every flush waits for the reader.
+            batcher = Batcher(out, queue_limit=10_000, max_wait=2.0)
+            for round_ in range(20):
+                batcher.add("a", _batch("a", f"a{round_}", 100))
+                batcher.flush()
+            deadline = time.monotonic() + 5
+            while batcher.writer.queued_bytes and time.monotonic() < deadline:
+                batcher.writer.wait(0.1)
+        os.close(w)
+    finally:
+        thread.join(5)
+    assert [f[0] for f in got] == ["lines"] * 20
+    texts = [row[1].split()[:2] for f in got for row in f[1]]
+    assert texts == [[f"a{n}", str(i)] for n in range(20) for i in range(100)]
+
+
+def test_merge_never_reorders_one_source(pipe: tuple[int, int]) -> None:
+    def script(batcher: Batcher) -> None:
+        # Source a's clock goes back: its own order is still the truth.
+        batcher.add("a", [LogLine("a", "a1", 3.0), LogLine("a", "a2", 1.0)])
+        batcher.add("b", [LogLine("b", "b1", 2.0), LogLine("b", "b2", 2.5)])
+        batcher.flush()
+        # One source alone is never sorted at all.
+        batcher.add("a", [LogLine("a", "a3", 9.0), LogLine("a", "a4", 8.0)])
+        batcher.flush()
+        # Two pods of one source are merged like two sources.
+        batcher.add("k", [LogLine("k", "p1", 5.0, origin="pod-1")])
+        batcher.add("k", [LogLine("k", "q1", 4.0, origin="pod-2")])
+        batcher.flush()
+
+    frames = _through(pipe, script)
+    assert [[row[1] for row in f[1]] for f in frames] == [
+        ["b1", "b2", "a1", "a2"],
+        ["a3", "a4"],
+        ["q1", "p1"],
+    ]
+    assert [f[2] for f in frames] == [{"a": 2, "b": 2}, {"a": 2}, {"k": 2}]
