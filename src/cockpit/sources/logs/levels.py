@@ -108,7 +108,7 @@ def detect_level(text: str, start: int = 0) -> str | None:
     first = start
     while text[first : first + 1] == " ":
         first += 1
-    space = text.find(" ", first, first + 10)
+    space = text.find(" ", first, min(first + 10, start + DETECT_SPAN + 1))
     if space > first:
         level = _UPPER_WORDS.get(text[first:space])
         if level is not None:

@@ -205,6 +205,8 @@ def _plain_batch(raws: list[bytes], max_len: int) -> list[str] | None:
     blob = b"\n".join(raws)
     if blob.translate(None, _PLAIN):  # anything left is a byte to sanitize
         return None
+    if blob.count(b"\n") != len(raws) - 1:  # a raw line holding a newline: shown as ␊
+        return None
     return blob.decode("ascii").split("\n")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import re
 import time
-from datetime import datetime
 
 # `2024-05-01T12:00:00.123456789Z`, `2024-05-01 12:00:00,123 +0200`, `[2024-05-01T12:00:00]`.
 # A time without a zone is local time, as the program that wrote it most likely meant.
@@ -26,11 +25,11 @@ def _minute(text: str, local: bool) -> int | None:
     if not (1 <= month <= 12 and 1 <= day <= 31 and hour <= 23 and minute <= 59):
         return None
     fields = (year, month, day, hour, minute, 0)
-    if not local:
-        return calendar.timegm((*fields, 0, 0, 0))
     try:
+        if not local:
+            return calendar.timegm((*fields, 0, 0, 0))
         return int(time.mktime((*fields, 0, 0, -1)))
-    except (OverflowError, ValueError):
+    except (OverflowError, ValueError):  # e.g. year 0: no such time, not a crash
         return None
 
 
@@ -48,17 +47,19 @@ def parse_prefix(text: str) -> tuple[float, int] | None:
     found = _RECENT.get(key)
     if found is not None:
         return found
-    if text[10:11] in ("T", " ") and text[19:20] != "]":
-        found = _fast(text)
-        if found is not None:
-            end = found[1]
-            # Only a stamp closed by `Z` within the key means the same for every line that
-            # shares the key (after a zone-less time, what follows could still be its zone).
-            if end <= _RECENT_KEY and text[end - 1] in "Zz":
-                if len(_RECENT) >= _RECENT_MAX:
-                    _RECENT.clear()
-                _RECENT[key] = found
-            return found
+    found = _parse(text)
+    if found is not None:
+        end = found[1]
+        # Only a stamp closed by `Z` within the key means the same for every line sharing the
+        # key (after a zone-less time, what follows could still be its zone).
+        if end <= _RECENT_KEY and text[end - 1] in "Zz":
+            if len(_RECENT) >= _RECENT_MAX:
+                _RECENT.clear()
+            _RECENT[key] = found
+    return found
+
+
+def _parse(text: str) -> tuple[float, int] | None:
     m = _PREFIX.match(text)
     if m is None:
         return None
@@ -71,36 +72,8 @@ def parse_prefix(text: str) -> tuple[float, int] | None:
         base = _MINUTES[minute] = _minute(minute[0], local)
     if base is None:
         return None
-    return _epoch(
-        base, int(m.group(6)), m.group(7), m.group("sign"), m.group(10), m.group(11), m.end()
-    )
-
-
-def _fast(text: str) -> tuple[float, int] | None:
-    # The usual shapes (`2026-11-22T06:00:00.123Z INFO ...`, Python's `2026-11-22 06:00:00,123
-    # - ...`) through the C parser: a flood must not pay the full pattern per line. Anything
-    # else (brackets, a zone after a space, a leap second) is left to the pattern.
-    end = text.find(" ", 19, 48)
-    if end == -1:
-        end = len(text) if len(text) <= 48 else 19
-    elif text[end + 1 : end + 2] in ("+", "-") and text[end + 2 : end + 3].isdigit():
-        return None
-    try:
-        stamp = datetime.fromisoformat(text[:end])
-    except ValueError:
-        return None
-    if stamp.tzinfo is not None:
-        return stamp.timestamp(), end
-    # Local time: mktime per line is slow, and lines share minutes.
-    key = (text[:16], True)
-    base = _MINUTES.get(key, -1)
-    if base == -1:
-        if len(_MINUTES) >= _MINUTES_MAX:
-            _MINUTES.clear()
-        base = _MINUTES[key] = _minute(key[0], True)
-    if base is None:
-        return None
-    return base + stamp.second + stamp.microsecond / 1e6, end
+    second, frac = int(m.group(6)), m.group(7)
+    return _epoch(base, second, frac, m.group("sign"), m.group(10), m.group(11), m.end())
 
 
 def _epoch(
