@@ -46,11 +46,29 @@ def test_process_ends_on_stop_and_on_closed_input() -> None:
         write_frame(proc.stdin, (0.1, 5))
         kind, sample, procs = read_frame(proc.stdout.fileno(), 10)
         assert kind == "sample" and isinstance(sample, HostSample) and procs
+        asked_at = time.monotonic()
         if how == "stop":
             write_frame(proc.stdin, ("stop",))
         else:
             proc.stdin.close()
         assert proc.wait(5) == 0
+        assert time.monotonic() - asked_at < 2, how
+
+
+def test_bad_setup_is_reported_as_a_reason_not_a_traceback() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", MODULE],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    write_frame(proc.stdin, ("not", "an", "interval"))
+    kind, reason = read_frame(proc.stdout.fileno(), 10)
+    assert kind == "error" and reason.startswith("ValueError: ") and "\n" not in reason
+    assert proc.wait(5) == 1
+    assert b"Traceback" not in proc.stderr.read()
+    proc.stdin.close()
 
 
 def test_process_ends_when_its_parent_dies() -> None:

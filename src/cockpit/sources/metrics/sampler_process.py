@@ -12,6 +12,7 @@ Frames (see :mod:`cockpit.sources.frames`) to the process: first ``(interval, li
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -55,6 +56,10 @@ def main() -> int:
         serve(commands, out, float(interval), int(limit))
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         return 0
+    except Exception as exc:  # a reason for the Metrics pane, not a traceback nobody sees
+        with contextlib.suppress(OSError):
+            write_frame(out, ("error", f"{type(exc).__name__}: {exc}"))
+        return 1
     return 0
 
 
