@@ -64,6 +64,12 @@ class AppContext:
     base_dir: Path = field(default_factory=Path.cwd)
 
 
+FULL_GC_EVERY = 60.0
+"""Seconds between the garbage collector's full passes (see _freeze_startup_heap)."""
+FULL_GC_AFTER = 1000
+"""Collections of the middle generation before Python would start a full pass by itself."""
+
+
 def _freeze_startup_heap() -> None:
     # What exists once the screen is up (modules, config, widgets) lives as long as the app:
     # keeping it out of the garbage collector's full passes keeps those passes short, and a
@@ -72,6 +78,11 @@ def _freeze_startup_heap() -> None:
 
     gc.collect()
     gc.freeze()
+    # Full passes are left to the app's tick, once a minute, instead of coming whenever the
+    # young generations have been collected ten times (under a log flood: every few seconds,
+    # 15 ms each, whoever is typing).
+    young, middle, _full = gc.get_threshold()
+    gc.set_threshold(young, middle, FULL_GC_AFTER)
 
 
 def _environment_commands() -> type[Provider]:
@@ -140,6 +151,7 @@ class CockpitApp(App[int]):
         self.env_name = context.environment if context else ""
         self.active_pane = "health"
         self._host_feed: HostFeed | None = None
+        self._full_gc_at = time.monotonic()
         self._health_feed: HealthFeed | None = None
         self._log_feed: LogFeed | None = None
         self._theme_problems = register_themes(self)
@@ -351,6 +363,11 @@ class CockpitApp(App[int]):
     # ---- data ---------------------------------------------------------------------------------
 
     def _tick(self) -> None:
+        if self.context.live and time.monotonic() - self._full_gc_at >= FULL_GC_EVERY:
+            import gc
+
+            self._full_gc_at = time.monotonic()
+            gc.collect()
         if not self.is_headless and terminal_hung_up():
             self._end_without_terminal()
         with self.batch_update():
