@@ -151,3 +151,43 @@ async def test_quit_key(make_app: AppFactory) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("q")
     assert app.return_code in (0, None)
+
+
+async def test_zoom_gives_focused_pane_the_screen_and_keeps_the_banner(
+    make_app: AppFactory,
+) -> None:
+    app = make_app(environment="production")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("2", "z")
+        logs = app.query_one("#logs", Pane)
+        assert app.screen.maximized is logs
+        assert logs.region.width == 160
+        banner = app.query_one(EnvBanner)
+        # The banner stays on the top row: a zoomed production pane is still unmistakable.
+        assert banner.display and banner.region.y == 0
+        assert "PRODUCTION" in str(banner.render())
+        assert logs.region.y == 1
+        await pilot.press("3")
+        assert app.screen.maximized is app.query_one("#metrics", Pane)
+        await pilot.press("escape")
+        assert app.screen.maximized is None
+        assert [p.id for p in app.query(Pane) if p.region.width] == [
+            "health",
+            "logs",
+            "metrics",
+            "checklists",
+        ]
+        await pilot.press("z", "z")
+        assert app.screen.maximized is None
+
+
+async def test_escape_in_filter_line_cancels_without_unzooming(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "z", "slash", "x")
+        assert app.screen.maximized is app.query_one("#logs", Pane)
+        await pilot.press("escape")
+        assert app.screen.maximized is app.query_one("#logs", Pane)
+        assert not app.query_one("#logs", Pane).has_class("-editing")
+        await pilot.press("escape")
+        assert app.screen.maximized is None

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -116,6 +117,11 @@ class CockpitApp(App[int]):
     CSS_PATH = "styles/app.tcss"
     COMMANDS = App.COMMANDS | {_environment_commands, _theme_commands}
     ENABLE_COMMAND_PALETTE = True
+    # A zoomed pane keeps the environment banner: production must stay unmistakable.
+    ALLOW_IN_MAXIMIZED_VIEW = "EnvBanner, Footer"
+    # Escape belongs to the focused widget first (it cancels a filter being typed); an app
+    # binding restores a zoomed layout when nothing else wanted the key.
+    ESCAPE_TO_MINIMIZE = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
@@ -128,6 +134,8 @@ class CockpitApp(App[int]):
         Binding("3", "show_pane('metrics')", "Metrics", id="pane_metrics", show=False),
         Binding("4", "show_pane('checklists')", "Checklists", id="pane_checklists", show=False),
         Binding("r", "retry", "Retry", id="retry", show=False),
+        Binding("z", "zoom", "Zoom", id="zoom"),
+        Binding("escape", "unzoom", "Restore", show=False),
     ]
 
     def __init__(
@@ -273,9 +281,30 @@ class CockpitApp(App[int]):
         self.active_pane = name
         self._show_active()
         pane = self.query_one(f"#{name}", Pane)
+        if self.screen.maximized is not None:
+            # Zoomed: the chosen pane takes the whole screen in turn.
+            self.screen.maximized = pane
         focusable = [w for w in pane.query("*") if w.focusable]
         if focusable:
             focusable[0].focus()
+
+    def action_unzoom(self) -> None:
+        """Restore the layout if a pane is zoomed."""
+        if self.screen.maximized is None:
+            raise SkipAction()
+        self.screen.minimize()
+
+    def action_zoom(self) -> None:
+        """Give the pane in focus the whole screen (the banner stays), or restore the layout."""
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+            return
+        pane = self.query_one(f"#{self.active_pane}", Pane)
+        focused = screen.focused
+        if focused is not None:
+            pane = next((a for a in focused.ancestors if isinstance(a, Pane)), pane)
+        screen.maximized = pane
 
     def checklists(self) -> list[Checklist]:
         """Checklists shown for every environment (built-in first)."""

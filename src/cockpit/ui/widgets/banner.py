@@ -24,6 +24,8 @@ class EnvBanner(Widget):
 
     DEFAULT_CSS = """
     EnvBanner {
+        /* Docked so it stays on top when a pane is zoomed. */
+        dock: top;
         height: 1;
         width: 1fr;
         background: $panel;

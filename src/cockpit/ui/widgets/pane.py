@@ -51,6 +51,8 @@ class Pane(Vertical, can_focus=False):
     }
     """
 
+    ALLOW_MAXIMIZE = True
+
     pane_id: str = "pane"
     title: str = "Pane"
     key: str = ""
