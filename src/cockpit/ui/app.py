@@ -392,6 +392,8 @@ class CockpitApp(App[int]):
     # ---- data ---------------------------------------------------------------------------------
 
     def _tick(self) -> None:
+        if self.closing:
+            return
         if self.context.live and time.monotonic() - self._full_gc_at >= FULL_GC_EVERY:
             import gc
 
@@ -402,7 +404,9 @@ class CockpitApp(App[int]):
         with self.batch_update():
             for pane in self.query(Pane):
                 pane.refresh_freshness()
-            self.query_one(EnvBanner).refresh()
+            # A query, not query_one: during shutdown the banner may already be gone.
+            for banner in self.query(EnvBanner):
+                banner.refresh()
 
     def _end_without_terminal(self) -> None:
         """End now: the terminal is gone, so the usual exit cannot restore it.
@@ -445,7 +449,15 @@ class CockpitApp(App[int]):
         self._host_feed = feed
         feed.run(lambda: worker.is_cancelled)
 
+    @property
+    def closing(self) -> bool:
+        """Shutdown has begun: panes are being removed, data arriving now has nowhere to go."""
+        # Textual clears `_running` first thing on shutdown, before any widget is removed.
+        return not self._running
+
     def on_host_sampled(self, message: HostSampled) -> None:
+        if self.closing:
+            return
         with self.batch_update():
             self.query_one(MetricsPane).add_host_sample(message.sample)
             self.query_one(HealthPane).show_processes(message.processes)
@@ -520,6 +532,8 @@ class CockpitApp(App[int]):
             self.notify(f"Checking {service or 'all services'} now", timeout=2)
 
     def on_health_snapshot(self, message: HealthSnapshot) -> None:
+        if self.closing:
+            return
         self.query_one(HealthPane).show_statuses(message.statuses)
 
     async def action_quit(self) -> None:
@@ -534,7 +548,7 @@ class CockpitApp(App[int]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # One failure handler for every worker: the pane behind it shows the reason.
-        if event.state is not WorkerState.ERROR:
+        if event.state is not WorkerState.ERROR or self.closing:
             return
         worker = event.worker
         pane_name = worker.group if worker.group in PANE_ORDER else None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -258,37 +260,39 @@ class HealthPane(Pane):
             detail.update("")
             return
         variables = self.app.get_css_variables()
-        parts: list[Text] = []
+        # (indent, text): wrapped lines keep their block's indent instead of starting at the edge.
+        parts: list[tuple[int, Text]] = []
         head = Text.assemble(
             (f"{_plain(status.name, 60)} ", "bold"),
             (f"[{_plain(status.environment, 30)}]  ", "dim"),
             status_text(status.status, variables),
         )
-        parts.append(head)
+        parts.append((0, head))
         for check in status.checks:
-            line = Text("  ")
+            line = Text()
             line.append_text(status_text(check.status, variables))
             line.append(f"  {_plain(check.name, 40)} ({check.kind})  ", style="bold")
             line.append(_plain(check.reason))
-            parts.append(line)
+            parts.append((2, line))
             last = check.last
             if last is not None:
                 for cond in last.conditions:
                     mark = ("✓", "status-up") if cond.ok else ("✗", "status-down")
                     parts.append(
-                        Text.assemble(
-                            "      ",
-                            (mark[0], variables.get(mark[1], "")),
-                            f" {_plain(cond.expr, 120)}",
-                            ("  → ", "dim"),
-                            _plain(cond.actual, 120),
+                        (
+                            6,
+                            Text.assemble(
+                                (mark[0], variables.get(mark[1], "")),
+                                f" {_plain(cond.expr, 120)}",
+                                ("  → ", "dim"),
+                                _plain(cond.actual, 120),
+                            ),
                         )
                     )
                 if last.detail:
-                    parts.append(Text(f"      {_plain(last.detail, 400)}", style="dim"))
-        text = Text("\n").join(parts)
-        self.detail_plain = text.plain
-        detail.update(text)
+                    parts.append((6, Text(_plain(last.detail, 400), style="dim")))
+        self.detail_plain = "\n".join(" " * indent + text.plain for indent, text in parts)
+        detail.update(Group(*(Padding(text, (0, 0, 0, indent)) for indent, text in parts)))
 
     def action_toggle_all_envs(self) -> None:
         """Show every environment's services, or only the environment in focus."""

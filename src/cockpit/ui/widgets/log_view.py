@@ -99,6 +99,16 @@ class LogView(ScrollView, can_focus=True):
         """The text of every row, as shown (formats them all: for search, copy and tests)."""
         return [self.row_text(row) for row in self._rows]
 
+    def top_line(self) -> LogRow | None:
+        """The line at the top of the view (the one a pretty JSON row at the top belongs to)."""
+        index = min(int(self.scroll_y), len(self._rows) - 1)
+        while index >= 0:
+            row = self._rows[index]
+            if not isinstance(row, str):
+                return row
+            index -= 1
+        return None
+
     def row_text(self, row: Row) -> str:
         """The text of one row."""
         return row if isinstance(row, str) else self.format_row(row)

@@ -130,12 +130,16 @@ class LogsPane(Pane):
         self._painted_at = 0.0
         self._dropped_shown = 0
         self._version_shown = -1
-
-    def compose_body(self) -> ComposeResult:
-        yield Static("", id="log-status", markup=False)
-        yield LogView(
+        # Held, not queried: the flush runs 30 times a second, and during shutdown the children
+        # go before the pane's timer stops (a query would then find nothing and raise).
+        self._status = Static("", id="log-status", markup=False)
+        self._view = LogView(
             self._format, highlighter=self.highlighter, max_lines=MAX_LINES, id="log-view"
         )
+
+    def compose_body(self) -> ComposeResult:
+        yield self._status
+        yield self._view
         yield Static("", id="log-input-error", markup=False)
         yield Input(id="log-input")
 
@@ -156,7 +160,7 @@ class LogsPane(Pane):
         self.feed = feed
         self.buffer.clear()
         self._queue.clear()
-        view = self.query_one(LogView)
+        view = self._view
         view.clear()
         self.highlighter.set_terms(list(terms))
         names = feed.names if feed else []
@@ -200,7 +204,7 @@ class LogsPane(Pane):
         """Write the waiting rows to the view and redraw the status line."""
         rows = list(self._queue)
         self._queue.clear()
-        self.query_one(LogView).write_rows(rows, scroll_end=True)
+        self._view.write_rows(rows, scroll_end=True)
         self._painted_at = time.monotonic()
         self._render_status()
 
@@ -235,51 +239,73 @@ class LogsPane(Pane):
         return f"{stamp}{name:<{self._prefix_width}}{PREFIX_SEPARATOR}{text}"
 
     def _rerender(self) -> None:
-        view = self.query_one(LogView)
+        """Show the buffer again under new filters or formatting.
+
+        Following, the view ends at the newest line. Paused, it stays paused and keeps the line
+        that was at its top (or the next one still shown) at the top: changing a filter while
+        reading back must not throw the reader to the end.
+        """
+        view = self._view
+        lines = list(self.buffer)
+        anchor = None if self.follow else view.top_line()
+        split = len(lines)
+        if anchor is not None:
+            split = next((i for i, line in enumerate(lines) if line is anchor), len(lines))
+        before, after = self._rows(lines[:split]), self._rows(lines[split:])
+        rows = [*before, *after][-MAX_LINES:]
+        top = max(len(rows) - len(after), 0)
         view.clear()
         view.prefix_cells = self._prefix_cells()
         self._queue.clear()
-        rows = self._rows(list(self.buffer))
-        view.write_rows(rows[-MAX_LINES:], scroll_end=True)
-        self.follow = True
-        view.auto_scroll = True
-        self.new_while_paused = 0
+        view.write_rows(rows, scroll_end=self.follow)
+        if self.follow:
+            view.auto_scroll = True
+            self.new_while_paused = 0
+        else:
+            view.scroll_to(y=top, animate=False, immediate=True)
+            # Rows past the screen are lines the reader has not seen yet.
+            self.new_while_paused = max(len(rows) - top - view.size.height, 0)
         self._render_status()
 
     def _render_status(self) -> None:
-        status = Text(no_wrap=True, overflow="ellipsis")
+        line = self._status
         feed = self.feed
         if feed is None:
-            status.append(self._message or "not configured: add sources under `logs:`")
-            self.query_one("#log-status", Static).update(status, layout=False)
+            text = Text(self._message or "not configured: add sources under `logs:`")
+            text.no_wrap, text.overflow = True, "ellipsis"
+            line.update(text, layout=False)
             return
-        else:
-            now = time.monotonic()
-            for s in feed.statuses.values():
-                hidden = s.name in self.hidden_sources
-                style = "dim strike" if hidden else colour_for(s.name)
-                status.append(f"{STATE_GLYPH[s.state]} {s.name}", style=style)
-                if s.lines:
-                    status.append(f" {_count(s.lines)}", style="dim")
-                if s.state is SourceState.ENDED:
-                    # The exact total matters once a source is done (e.g. a one-shot command).
-                    status.append(f" ended · {s.lines} lines", style="italic")
-                elif s.state is not SourceState.LIVE:
-                    status.append(f" {s.state.value} {format_age(now - s.since)}", style="italic")
-                    if s.reason:
-                        status.append(f" ({s.reason[:60]})", style="dim")
-                status.append("  ")
-            if feed.dropped:
-                status.append(f"dropped {feed.dropped}  ", style="bold red")
-            if not feed.received:
-                # Nothing to show yet: the view says why, in full (the line above is cut).
-                self.query_one(LogView).set_placeholder(self._why_empty(now))
-            self._dropped_shown = feed.dropped
-            self._version_shown = feed.version
+        now = time.monotonic()
+        badges = Text()
+        for s in feed.statuses.values():
+            hidden = s.name in self.hidden_sources
+            style = "dim strike" if hidden else colour_for(s.name)
+            badges.append(f"{STATE_GLYPH[s.state]} {s.name}", style=style)
+            if s.lines:
+                badges.append(f" {_count(s.lines)}", style="dim")
+            if s.state is SourceState.ENDED:
+                # The exact total matters once a source is done (e.g. a one-shot command).
+                badges.append(f" ended · {s.lines} lines", style="italic")
+            elif s.state is not SourceState.LIVE:
+                badges.append(f" {s.state.value} {format_age(now - s.since)}", style="italic")
+                if s.reason:
+                    reason = s.reason if len(s.reason) <= 60 else s.reason[:59] + "…"
+                    badges.append(f" ({reason})", style="dim")
+            badges.append("  ")
+        if not feed.received:
+            # Nothing to show yet: the view says why, in full (the badges may be cut).
+            self._view.set_placeholder(self._why_empty(now))
+        self._dropped_shown = feed.dropped
+        self._version_shown = feed.version
+        # What the operator must never miss (paused, dropped lines, active filters) goes to the
+        # right and is kept whole; the badges give way when the line is too narrow.
+        tail = Text()
+        if feed.dropped:
+            tail.append(f"dropped {feed.dropped}  ", style="bold red")
         if self.follow:
-            status.append("FOLLOW", style="bold")
+            tail.append("FOLLOW", style="bold")
         else:
-            status.append(f"PAUSED +{self.new_while_paused} new (f/End)", style="bold reverse")
+            tail.append(f"PAUSED +{self.new_while_paused} new (f/End)", style="bold reverse")
         for label, value in (
             ("filter", self.include),
             ("exclude", self.exclude),
@@ -287,9 +313,19 @@ class LogsPane(Pane):
             ("search", self.search),
         ):
             if value:
-                status.append(f"  {label}:{value}", style="italic")
+                tail.append(f"  {label}:{value}", style="italic")
+        width = line.size.width
+        room = width - tail.cell_len
+        if width and badges.cell_len > room:
+            badges.truncate(max(room - 1, 0), overflow="ellipsis")
+            badges.append(" ")
+        badges.append_text(tail)
+        badges.no_wrap, badges.overflow = True, "ellipsis"
         # One fixed line: redraw it without a layout pass (this runs on every flush).
-        self.query_one("#log-status", Static).update(status, layout=False)
+        line.update(badges, layout=False)
+
+    def on_resize(self) -> None:
+        self._render_status()
 
     def _why_empty(self, now: float) -> str:
         assert self.feed is not None
@@ -320,14 +356,14 @@ class LogsPane(Pane):
         """Pause (scroll lock) or resume following."""
         if self.follow:
             self.follow = False
-            self.query_one(LogView).auto_scroll = False
+            self._view.auto_scroll = False
         else:
             self.action_follow()
         self._render_status()
 
     def action_follow(self) -> None:
         """Jump to the newest line and follow."""
-        view = self.query_one(LogView)
+        view = self._view
         self.follow = True
         view.auto_scroll = True
         self.new_while_paused = 0
@@ -363,7 +399,7 @@ class LogsPane(Pane):
             self.search = value
             self.highlighter.set_search(value or None)
             self._close_input()
-            self.query_one(LogView).reformat()
+            self._view.reformat()
             self._search_from = -1
             if value:
                 self.action_find(1)
@@ -389,7 +425,7 @@ class LogsPane(Pane):
         self._editing = None
         self.remove_class("-editing")
         self.remove_class("-input-error")
-        self.query_one(LogView).focus()
+        self._view.focus()
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "escape" and self._editing is not None:
@@ -408,7 +444,7 @@ class LogsPane(Pane):
         """Scroll to the next (1) or previous (-1) line containing the search term."""
         if self.highlighter.search is None:
             return
-        log = self.query_one(LogView)
+        log = self._view
         lines = log.lines
         if not lines:
             return
