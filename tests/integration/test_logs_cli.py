@@ -70,6 +70,16 @@ def test_no_follow_prints_sanitized_prefixed_lines(workdir: Path) -> None:
         "app │ 2024-05-01T12:00:02Z WARN retrying",
     ]
     assert out.stderr == b""
+    # The common options also go after the command, as in `cockpit logs app --config FILE`.
+    after = subprocess.run(
+        [*COCKPIT, "logs", "app", "--no-follow", "--config", str(workdir / "cockpit.yaml")],
+        capture_output=True,
+        cwd="/",
+        timeout=30,
+        check=False,
+    )
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == out.stdout
 
 
 def test_filters_and_level(workdir: Path) -> None:

@@ -180,6 +180,53 @@ async def test_status_line_keeps_pause_and_filters_visible_when_narrow(
         assert "…" in plain and len(plain) <= status.size.width
 
 
+async def test_config_filter_is_applied_before_the_pane(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    log_file = tmp_path / "app.log"
+    _append(log_file, "INFO ok", "ERROR db down", "ERROR healthcheck noise", "WARN slow")
+    config = _config(tmp_path)
+    config["logs"][0] |= {"filter": "ERROR", "exclude": "healthcheck"}
+    app = make_app(config, live=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane, view = await _open_logs(app, pilot, 1)
+        assert [line.split("│ ", 1)[1] for line in view.lines] == ["ERROR db down"]
+        assert "app 1 /ERROR/ !/healthcheck/" in pane._status.render().plain  # type: ignore[attr-defined]
+        _append(log_file, "INFO more", "ERROR queue full")
+        await _until(pilot, lambda: view.line_count == 2)
+        assert view.lines[-1].endswith("ERROR queue full")
+        # The pane's own filter narrows further; clearing it brings back only what the config
+        # lets through.
+        await pilot.press("slash", *"queue", "enter")
+        assert view.line_count == 1
+        await pilot.press("slash")
+        pane.query_one("#log-input", Input).value = ""
+        await pilot.press("enter")
+        assert view.line_count == 2
+
+
+async def test_empty_view_says_a_config_filter_is_hiding_lines(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    log_file = tmp_path / "app.log"
+    _append(log_file, "INFO ok")
+    config = _config(tmp_path)
+    config["logs"] = [config["logs"][0] | {"filter": "THREAT"}]
+    app = make_app(config, live=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("2")
+        pane = app.query_one(LogsPane)
+        assert pane.feed is not None
+        await _until(
+            pilot,
+            lambda: pane.feed is not None and pane.feed.statuses["app"].state is SourceState.LIVE,
+        )
+        await pilot.pause(0.3)
+        why = pane._why_empty(0.0)
+        assert "Waiting for the first line" in why
+        assert "app shows only lines matching 'THREAT'" in why
+
+
 async def test_hostile_lines_are_sanitized_and_saved(make_app: AppFactory, tmp_path: Path) -> None:
     log_file = tmp_path / "app.log"
     _append(

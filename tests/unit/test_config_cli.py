@@ -90,6 +90,10 @@ def test_validate_uses_discovery_and_global_option(tmp_path: Path) -> None:
     other = write_config(tmp_path, "environments: {solo: {}}\n", "other.yaml")
     done = cockpit("--config", str(other), "validate", cwd=tmp_path, env=env)
     assert done.stdout.strip() == f"{other}: ok (1 environment)"
+    # After the command's name too, as people type it (argparse refused this before).
+    done = cockpit("validate", "--config", str(other), cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"{other}: ok (1 environment)"
 
 
 def test_validate_without_any_file_checks_the_default(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from cockpit import __version__
 
@@ -32,20 +33,35 @@ class RichHelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Plain argparse layout; colour is added when printing (see :func:`_print_help`)."""
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
+def _add_common(parser: argparse.ArgumentParser, *, under_command: bool = False) -> None:
+    """The options every command takes, before or after its name.
+
+    Args:
+        parser: The main parser, or a command's.
+        under_command: Give a command's copy no defaults, so that an option given before the
+            command's name is not reset by the command's parser.
+    """
+    known = {action.dest for action in parser._actions}
+    unset: dict[str, Any] = {"default": argparse.SUPPRESS} if under_command else {}
+    if "config" not in known:
+        parser.add_argument(
+            "--config",
+            metavar="PATH",
+            help="config file (else $COCKPIT_CONFIG, "
+            "./cockpit.yaml, the XDG config dir, then the built-in local default)",
+            **unset,
+        )
+    if "env" not in known:
+        parser.add_argument("--env", metavar="NAME", help="environment to focus", **unset)
+    parser.add_argument("--read-only", action="store_true", help="refuse every action", **unset)
     parser.add_argument(
-        "--config",
-        metavar="PATH",
-        help="config file (else $COCKPIT_CONFIG, "
-        "./cockpit.yaml, the XDG config dir, then the built-in local default)",
+        "--theme", metavar="NAME", help="theme name (cockpit-dark, war-room, ...)", **unset
     )
-    parser.add_argument("--env", metavar="NAME", help="environment to focus")
-    parser.add_argument("--read-only", action="store_true", help="refuse every action")
-    parser.add_argument("--theme", metavar="NAME", help="theme name (cockpit-dark, war-room, ...)")
     parser.add_argument(
         "--state",
         metavar="PATH",
         help="SQLite state file (else $COCKPIT_STATE, then the XDG data dir)",
+        **unset,
     )
 
 
@@ -65,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
         module = importlib.import_module(module_name)
         module.add_arguments(sub)
+        _add_common(sub, under_command=True)
         sub.set_defaults(_module=module_name)
     return parser
 
@@ -93,17 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         _print_help(parser)
         return 0
-    # Common options may come before or after the subcommand.
-    args, rest = parser.parse_known_args(args_list)
-    if rest:
-        common = argparse.ArgumentParser(add_help=False)
-        _add_common(common)
-        extra, unknown = common.parse_known_args(rest)
-        if unknown:
-            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
-        for key, value in vars(extra).items():
-            if value not in (None, False):
-                setattr(args, key, value)
+    # Common options may come before or after the subcommand (each command's parser has them).
+    args = parser.parse_args(args_list)
     module_name = getattr(args, "_module", "cockpit.cli.run")
     module = importlib.import_module(module_name)
     try:

@@ -29,6 +29,7 @@ from typing import IO, Any
 
 from cockpit.sources.frames import FrameWriter, read_frame
 from cockpit.sources.logs.base import LogLine, LogSource, NotConfigured, SourceState
+from cockpit.sources.logs.filters import LineFilter
 from cockpit.sources.logs.merge import merge_by_time
 
 FLUSH_SECONDS = 0.02
@@ -115,19 +116,25 @@ class Batcher:
 
 
 class _Sink:
-    def __init__(self, batcher: Batcher, name: str) -> None:
+    def __init__(self, batcher: Batcher, name: str, line_filter: LineFilter | None = None) -> None:
         self._batcher = batcher
         self._name = name
+        # The entry's own `filter:` / `exclude:` (its `| grep`): lines it hides never leave.
+        self._filter = line_filter
 
     def lines(self, batch: list[LogLine]) -> None:
+        if self._filter is not None:
+            batch = self._filter.apply(batch)
         self._batcher.add(self._name, batch)
 
     def status(self, state: SourceState, reason: str = "") -> None:
         self._batcher.status(self._name, state, reason)
 
 
-async def _run_one(source: LogSource, batcher: Batcher) -> None:
-    sink = _Sink(batcher, source.name)
+async def _run_one(
+    source: LogSource, batcher: Batcher, line_filter: LineFilter | None = None
+) -> None:
+    sink = _Sink(batcher, source.name, line_filter)
     try:
         await source.run(sink)
     except asyncio.CancelledError:
@@ -142,13 +149,19 @@ async def serve(commands: int, out: IO[bytes], setup: tuple[Any, ...]) -> None:
 
     entries, env_name, base_dir, environment = setup
     batcher = Batcher(out)
-    sources: list[LogSource] = []
+    tasks: list[asyncio.Task[None]] = []
     for entry in entries:
         try:
-            sources.append(build_source(entry, env_name, Path(base_dir), environment=environment))
+            source = build_source(entry, env_name, Path(base_dir), environment=environment)
+            # Patterns were checked when the config was loaded; FilterError cannot happen here.
+            line_filter = LineFilter(include=entry.filter, exclude=entry.exclude)
         except NotConfigured as exc:
             batcher.status(entry.name, SourceState.ERROR, str(exc))
-    tasks = [asyncio.create_task(_run_one(source, batcher)) for source in sources]
+            continue
+        if line_filter.passes_everything:
+            tasks.append(asyncio.create_task(_run_one(source, batcher)))
+        else:
+            tasks.append(asyncio.create_task(_run_one(source, batcher, line_filter)))
     parent = os.getppid()
     try:
         while os.getppid() == parent:

@@ -45,6 +45,17 @@ STATE_GLYPH = {
 }
 
 
+def _grep_label(include: str | None, exclude: str | None) -> str:
+    """``/ERROR/`` and ``!/debug/``, as grep's patterns are often written, cut to stay short."""
+
+    def cut(pattern: str) -> str:
+        return pattern if len(pattern) <= 16 else pattern[:15] + "…"
+
+    parts = [f"/{cut(include)}/"] if include else []
+    parts += [f"!/{cut(exclude)}/"] if exclude else []
+    return sanitize(" ".join(parts), keep_sgr=False)
+
+
 def _count(n: int) -> str:
     if n < 1000:
         return str(n)
@@ -130,6 +141,8 @@ class LogsPane(Pane):
         self._painted_at = 0.0
         self._dropped_shown = 0
         self._version_shown = -1
+        self._config_filters: dict[str, str] = {}
+        """Source -> a short label of its config `filter:` / `exclude:` (shown in its badge)."""
         # Held, not queried: the flush runs 30 times a second, and during shutdown the children
         # go before the pane's timer stops (a query would then find nothing and raise).
         self._status = Static("", id="log-status", markup=False)
@@ -167,6 +180,11 @@ class LogsPane(Pane):
         self._prefix_width = max((len(n) for n in names), default=8)
         view.prefix_cells = self._prefix_cells()
         self._message = note
+        self._config_filters = {
+            entry.name: _grep_label(entry.filter, entry.exclude)
+            for entry in (feed.entries if feed else [])
+            if entry.filter or entry.exclude
+        }
         self._render_status()
         if feed is None:
             self.note = note or "not configured"
@@ -283,6 +301,9 @@ class LogsPane(Pane):
             badges.append(f"{STATE_GLYPH[s.state]} {s.name}", style=style)
             if s.lines:
                 badges.append(f" {_count(s.lines)}", style="dim")
+            grep = self._config_filters.get(s.name)
+            if grep:
+                badges.append(f" {grep}", style="dim")
             if s.state is SourceState.ENDED:
                 # The exact total matters once a source is done (e.g. a one-shot command).
                 badges.append(f" ended · {s.lines} lines", style="italic")
@@ -339,7 +360,17 @@ class LogsPane(Pane):
                 f"{STATE_GLYPH[s.state]} {s.name}: {s.state.value} for {age}"
                 + (f" — {reason}" if reason else "")
             )
-        return "\n".join(lines) if lines else "Waiting for the first line…"
+        if not lines:
+            lines.append("Waiting for the first line…")
+        for entry in self.feed.entries:
+            rules = [f"matching {entry.filter!r}"] if entry.filter else []
+            rules += [f"not matching {entry.exclude!r}"] if entry.exclude else []
+            if rules:
+                lines.append(
+                    f"{entry.name} shows only lines {' and '.join(rules)} (`filter:` / `exclude:`"
+                    " in its config entry)"
+                )
+        return "\n".join(lines)
 
     # ---- keys -----------------------------------------------------------------------------------
 
