@@ -12,6 +12,7 @@ fixed rate), each stamped with a time that moves a millisecond every 200 lines, 
   client, outside the app's event loop; p50/p95 over every press of the runs;
 * RSS of the cockpit after 100k and after 1M lines (bounded buffers: the difference must stay
   under 60 MB);
+* the same flood with a regular-expression filter typed into the pane (``--ui-filter``);
 * baseline: `cat` of the same N lines into a tmux pane of the same size, same run.
 
     python bench/logs.py [--lines 1000000] [--rate 100000] [--runs 3] [--quick] [--terminal pty]
@@ -155,7 +156,13 @@ def key_latencies(session: PtyTerminal | TmuxTerminal, until: float, limit: int)
 
 
 def run_cockpit(
-    n: int, rate: float, env: dict[str, str], *, latency: bool, terminal: str
+    n: int,
+    rate: float,
+    env: dict[str, str],
+    *,
+    latency: bool,
+    terminal: str,
+    ui_filter: str | None = None,
 ) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         cfg = write_config(Path(tmp), n, rate)
@@ -166,9 +173,14 @@ def run_cockpit(
             session.wait_for(b" bench", timeout=20)
             start = time.perf_counter()
             samples: list[float] = []
-            if latency:
-                session.send("2")  # focus the Logs pane: `f` acts there
+            if latency or ui_filter:
+                session.send("2")  # focus the Logs pane: `f` and `/` act there
                 session.read_for(0.3)
+            if ui_filter:
+                # The pane's own filter, typed as a user would, matched in the UI's thread.
+                session.send(f"/{ui_filter}\r")
+                session.wait_for(f"filter:{ui_filter}".encode(), timeout=10)
+            if latency:
                 expected = n / rate if rate > 0 else 5.0
                 samples = key_latencies(session, start + max(expected * 0.8, 1.0), limit=150)
             marker = f"ended · {n} lines".encode()
@@ -218,6 +230,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="flood runs (median rate)")
     parser.add_argument("--terminal", choices=("tmux", "pty"), default="tmux")
     parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke run)")
+    parser.add_argument(
+        "--ui-filter",
+        default=r"id=\d+5$",
+        help="pane filter for one more flood run (RE2: one line in ten matches); '' skips it",
+    )
     args = parser.parse_args()
     terminal = args.terminal if shutil.which("tmux") else "pty"
     n = 20_000 if args.quick else args.lines
@@ -236,6 +253,14 @@ def main() -> int:
             rates.append(flood["rate"])
             rss_big.append(flood["rss_mb"])
             flood_samples += run_cockpit(n, 0, env, latency=True, terminal=terminal)["samples"]
+        filtered = None
+        if args.ui_filter:
+            filtered = run_cockpit(
+                n, 0, env, latency=False, terminal=terminal, ui_filter=args.ui_filter
+            )
+            filtered["samples"] = run_cockpit(
+                n, 0, env, latency=True, terminal=terminal, ui_filter=args.ui_filter
+            )["samples"]
         paced_n = min(n, int(args.rate * (2 if args.quick else 10)))
         paced = run_cockpit(paced_n, args.rate, env, latency=True, terminal=terminal)
         rss_small = run_cockpit(small, 0, env, latency=False, terminal=terminal)["rss_mb"]
@@ -250,6 +275,12 @@ def main() -> int:
         f"({rate / cat_rate:.2f}x cat); {_keys(flood_samples)} "
         "(target >= 200k lines/s, p95 < 50 ms)"
     )
+    if filtered is not None:
+        print(
+            f"cockpit flood with the pane's filter /{args.ui_filter}/: {n} lines absorbed at "
+            f"{filtered['rate']:,.0f} lines/s (one run, {filtered['rate'] / cat_rate:.2f}x cat); "
+            f"{_keys(filtered['samples'])} (same targets as the flood)"
+        )
     lag = paced["elapsed"] - paced_n / args.rate
     print(
         f"cockpit paced at {args.rate:,.0f} lines/s for {paced_n} lines: absorbed at "

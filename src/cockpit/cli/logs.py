@@ -193,7 +193,7 @@ class Printer:
         """Write the lines that pass the filter, then flush (pipes see every batch at once)."""
         if self.closed:
             return
-        text = "".join(self.format(line) for line in batch if self.filter.matches(line))
+        text = "".join(self.format(line) for line in self.filter.apply(batch))
         if not text:
             return
         try:

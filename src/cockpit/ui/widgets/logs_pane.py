@@ -228,8 +228,7 @@ class LogsPane(Pane):
 
     def _rows(self, batch: list[LogRow]) -> Sequence[Row]:
         """The rows a batch shows as: filtered, and pretty JSON spread over several rows."""
-        if self.hidden_sources or not self.line_filter.passes_everything:
-            batch = [line for line in batch if self._visible(line)]
+        batch = self._filtered(batch)
         if not self.pretty_json:
             return batch
         rows: list[Row] = []
@@ -238,11 +237,15 @@ class LogsPane(Pane):
             rows.extend(text.split("\n") if "\n" in text else (line,))
         return rows
 
+    def _filtered(self, batch: list[LogRow]) -> list[LogRow]:
+        """The lines of ``batch`` the source toggles and filters let through."""
+        if self.hidden_sources:
+            hidden = self.hidden_sources
+            batch = [line for line in batch if line[0] not in hidden]
+        return self.line_filter.apply(batch)
+
     def _prefix_cells(self) -> int:
         return (13 if self.timestamps else 0) + self._prefix_width + len(PREFIX_SEPARATOR)
-
-    def _visible(self, line: LogRow) -> bool:
-        return line[0] not in self.hidden_sources and self.line_filter.matches(line)
 
     def _format(self, line: LogRow) -> str:
         source, text, ts, _level, _stream, origin = line
@@ -523,7 +526,7 @@ class LogsPane(Pane):
 
     def action_save(self) -> None:
         """Save the lines in view (filters applied, colours removed) to a file."""
-        lines = [self._format(line) for line in self.buffer if self._visible(line)]
+        lines = [self._format(line) for line in self._filtered(list(self.buffer))]
         self._save(lines)
 
     @work(thread=True, group="logs-save", exit_on_error=False, description="save log buffer")
