@@ -227,6 +227,47 @@ async def test_empty_view_says_a_config_filter_is_hiding_lines(
         assert "app shows only lines matching 'THREAT'" in why
 
 
+async def test_json_lines_pretty_and_compact(make_app: AppFactory, tmp_path: Path) -> None:
+    log_file = tmp_path / "app.log"
+    _append(log_file, '{"level":"error","msg":"db down","retry":{"in":5}}', "plain line")
+    app = make_app(_config(tmp_path), live=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        _pane, view = await _open_logs(app, pilot, 2)
+        compact = list(view.lines)
+        await pilot.press("J")
+        # Spread over rows, each continuation under the message, not under the source name.
+        assert view.lines == [
+            "app  │ {",
+            '     │   "level": "error",',
+            '     │   "msg": "db down",',
+            '     │   "retry": {',
+            '     │     "in": 5',
+            "     │   }",
+            "     │ }",
+            "app  │ plain line",
+        ]
+        await pilot.press("J")
+        assert view.lines == compact
+        assert compact[0] == 'app  │ {"level":"error","msg":"db down","retry":{"in":5}}'
+
+
+async def test_timestamps_show_each_lines_own_time_to_the_millisecond(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    log_file = tmp_path / "app.log"
+    stamps = ["2026-11-22T16:30:20.599Z", "2026-11-22T16:30:20.999Z", "2026-11-22T23:59:59.001Z"]
+    _append(log_file, *(f"{stamp} INFO tick" for stamp in stamps))
+    app = make_app(_config(tmp_path), live=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        _pane, view = await _open_logs(app, pilot, 3)
+        await pilot.press("T")
+        shown = [line.split(" ", 1)[0] for line in view.lines]
+        # Binary floats store .599 as .5989999…: the stamp must still read .599.
+        assert shown == ["16:30:20.599", "16:30:20.999", "23:59:59.001"]
+        await pilot.press("T")
+        assert view.lines[0].startswith("app  │ 2026-11-22T16:30:20.599Z")
+
+
 async def test_hostile_lines_are_sanitized_and_saved(make_app: AppFactory, tmp_path: Path) -> None:
     log_file = tmp_path / "app.log"
     _append(

@@ -232,9 +232,16 @@ class LogsPane(Pane):
         if not self.pretty_json:
             return batch
         rows: list[Row] = []
+        # Continuation rows sit under the message, not under the source name.
+        indent = " " * (self._prefix_cells() - len(PREFIX_SEPARATOR)) + PREFIX_SEPARATOR
         for line in batch:
             text = self._format(line)
-            rows.extend(text.split("\n") if "\n" in text else (line,))
+            if "\n" in text:
+                first, *rest = text.split("\n")
+                rows.append(first)
+                rows.extend(indent + row for row in rest)
+            else:
+                rows.append(line)
         return rows
 
     def _filtered(self, batch: list[LogRow]) -> list[LogRow]:
@@ -256,7 +263,9 @@ class LogsPane(Pane):
                 text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
         stamp = ""
         if self.timestamps:
-            stamp = time.strftime("%H:%M:%S", time.gmtime(ts)) + f".{int(ts % 1 * 1000):03d} "
+            # Rounded to the millisecond: .599 is stored as .5989999… and must not show as .598.
+            ms = round(ts * 1000)
+            stamp = time.strftime("%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d} "
         return f"{stamp}{name:<{self._prefix_width}}{PREFIX_SEPARATOR}{text}"
 
     def _rerender(self) -> None:
