@@ -268,6 +268,34 @@ async def test_timestamps_show_each_lines_own_time_to_the_millisecond(
         assert view.lines[0].startswith("app  │ 2026-11-22T16:30:20.599Z")
 
 
+async def test_search_steps_through_matches_and_counts_them(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    log_file = tmp_path / "app.log"
+    _append(log_file, *(f"{'ERROR timeout' if i % 25 == 3 else 'INFO ok'} {i}" for i in range(100)))
+    app = make_app(_config(tmp_path), live=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane, view = await _open_logs(app, pilot, 100)
+        await pilot.press("home")
+        await pilot.press("s", *"timeout", "enter")
+
+        def status() -> str:
+            return str(pane._status.render().plain)  # type: ignore[attr-defined]
+
+        # Matches at rows 3, 28, 53, 78: the first from the top, marked, counted.
+        assert pane._search_from == 3 and "search:timeout 1/4" in status()
+        assert view._marked == 3
+        await pilot.press("n", "n", "n")
+        assert pane._search_from == 78 and "search:timeout 4/4" in status()
+        await pilot.press("n")  # wraps to the first
+        assert pane._search_from == 3 and "1/4" in status()
+        await pilot.press("N")  # and back to the last
+        assert pane._search_from == 78 and "4/4" in status()
+        assert not pane.follow  # searching reads back: the view stays where the match is
+        await pilot.press("s", *"nowhere", "enter")
+        assert "search:nowhere (no match)" in status() and view._marked is None
+
+
 async def test_hostile_lines_are_sanitized_and_saved(make_app: AppFactory, tmp_path: Path) -> None:
     log_file = tmp_path / "app.log"
     _append(

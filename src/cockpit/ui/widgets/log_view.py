@@ -86,6 +86,8 @@ class LogView(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._placeholder = ""
         self._placeholder_lines: tuple[int, list[str]] = (0, [])
+        self._marked: int | None = None
+        """Absolute number of the row marked as the current search match."""
 
     # ---- content --------------------------------------------------------------------------------
 
@@ -154,10 +156,21 @@ class LogView(ScrollView, can_focus=True):
             self._placeholder_lines = (width, lines)
         return lines[y] if y < len(lines) else ""
 
+    def mark(self, index: int | None) -> None:
+        """Underline row ``index`` (the current search match), or none."""
+        marked = None if index is None else self._first + index
+        if marked != self._marked:
+            for key in (self._marked, marked):
+                if key is not None:
+                    self._cache.discard(key)
+            self._marked = marked
+            self.refresh()
+
     def clear(self) -> None:
         """Remove every row."""
         self._rows.clear()
         self._cache.clear()
+        self._marked = None
         self._first = 0
         self._width = 0
         self.virtual_size = Size(0, 0)
@@ -236,6 +249,8 @@ class LogView(ScrollView, can_focus=True):
                 return cached
         plain = self.row_text(self._rows[index])
         spans = self.highlighter.spans(plain) if self.highlighter is not None else []
+        if key == self._marked:
+            spans.append((0, len(plain), "underline"))
         if selection is not None:
             span = selection.get_span(index)
             if span is not None:

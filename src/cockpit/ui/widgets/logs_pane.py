@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import json
 import time
@@ -134,6 +135,8 @@ class LogsPane(Pane):
         self.highlighter = LogHighlighter()
         self._editing: str | None = None
         self._search_from = -1
+        self._search_at: tuple[int, int] | None = None
+        """(current match, matches) of the last `n` / `N`, for the status line."""
         self._message = ""
         self._prefix_width = 8
         self._queue: deque[Row] = deque(maxlen=MAX_LINES)
@@ -287,6 +290,7 @@ class LogsPane(Pane):
         view.clear()
         view.prefix_cells = self._prefix_cells()
         self._queue.clear()
+        self._search_from, self._search_at = -1, None  # row numbers change: `n` starts afresh
         view.write_rows(rows, scroll_end=self.follow)
         if self.follow:
             view.auto_scroll = True
@@ -343,10 +347,15 @@ class LogsPane(Pane):
             ("filter", self.include),
             ("exclude", self.exclude),
             ("level", self.level or ""),
-            ("search", self.search),
         ):
             if value:
                 tail.append(f"  {label}:{value}", style="italic")
+        if self.search:
+            found = ""
+            if self._search_at is not None:
+                at, hits = self._search_at
+                found = f" {at}/{hits}" if hits else " (no match)"
+            tail.append(f"  search:{self.search}{found}", style="italic")
         width = line.size.width
         room = width - tail.cell_len
         if width and badges.cell_len > room:
@@ -444,6 +453,8 @@ class LogsPane(Pane):
             self._close_input()
             self._view.reformat()
             self._search_from = -1
+            self._search_at = None
+            self._view.mark(None)
             if value:
                 self.action_find(1)
             self._render_status()
@@ -485,28 +496,37 @@ class LogsPane(Pane):
 
     def action_find(self, direction: int) -> None:
         """Scroll to the next (1) or previous (-1) line containing the search term."""
-        if self.highlighter.search is None:
-            return
+        search = self.highlighter.search
         log = self._view
-        lines = log.lines
-        if not lines:
+        if search is None or not log.line_count:
+            return
+        hits = [i for i, text in enumerate(log.lines) if search.search(text)]
+        if not hits:
+            self._search_at = (0, 0)
+            log.mark(None)
+            self._render_status()
+            self.app.notify(f"{self.search!r} not found", timeout=2)
             return
         start = (
             self._search_from
             if self._search_from >= 0
-            else (int(log.scroll_y) if direction > 0 else int(log.scroll_y) + log.size.height)
+            else (int(log.scroll_y) - 1 if direction > 0 else int(log.scroll_y) + log.size.height)
         )
-        count = len(lines)
-        for step in range(1, count + 1):
-            index = (start + direction * step) % count
-            if self.highlighter.search.search(lines[index]):
-                self._search_from = index
-                self.follow = False
-                log.auto_scroll = False
-                log.scroll_to(y=max(index - log.size.height // 2, 0), animate=False)
-                self._render_status()
-                return
-        self.app.notify(f"{self.search!r} not found", timeout=2)
+        # The next hit past `start` in the chosen direction, wrapping round.
+        k = (
+            bisect.bisect_right(hits, start)
+            if direction > 0
+            else bisect.bisect_left(hits, start) - 1
+        )
+        k %= len(hits)
+        index = hits[k]
+        self._search_from = index
+        self._search_at = (k + 1, len(hits))
+        self.follow = False
+        log.auto_scroll = False
+        log.mark(index)
+        log.scroll_to(y=max(index - log.size.height // 2, 0), animate=False)
+        self._render_status()
 
     def action_toggle_timestamps(self) -> None:
         """Show or hide each line's time (UTC)."""
