@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from textual.widgets import Input
 
 from cockpit.sources.logs.base import SourceState
 from cockpit.ui.app import CockpitApp
+from cockpit.ui.screens.sources import SourcesScreen
 from cockpit.ui.widgets.log_view import LogView
 from cockpit.ui.widgets.logs_pane import LogsPane
 
@@ -51,6 +54,17 @@ async def _open_logs(app: CockpitApp, pilot: Any, lines: int) -> tuple[LogsPane,
     await _until(pilot, lambda: view.line_count == lines)
     view.focus()
     return pane, view
+
+
+@contextlib.asynccontextmanager
+async def _logs(
+    make_app: AppFactory, config: dict[str, Any], size: tuple[int, int], lines: int
+) -> AsyncIterator[tuple[CockpitApp, Any, LogsPane, LogView]]:
+    """The cockpit running ``config`` with the Logs pane shown once ``lines`` rows are in."""
+    app = make_app(config, live=True)
+    async with app.run_test(size=size) as pilot:
+        pane, view = await _open_logs(app, pilot, lines)
+        yield app, pilot, pane, view
 
 
 async def test_follow_filter_pause_search(make_app: AppFactory, tmp_path: Path) -> None:
@@ -115,9 +129,7 @@ async def test_follow_filter_pause_search(make_app: AppFactory, tmp_path: Path) 
 async def test_scrolling_back_pauses_and_end_resumes(make_app: AppFactory, tmp_path: Path) -> None:
     log_file = tmp_path / "app.log"
     _append(log_file, *(f"INFO line {i}" for i in range(100)))  # a file source's default tail
-    app = make_app(_config(tmp_path), live=True)
-    async with app.run_test(size=(160, 45)) as pilot:
-        pane, view = await _open_logs(app, pilot, 100)
+    async with _logs(make_app, _config(tmp_path), (160, 45), 100) as (_app, pilot, pane, view):
         await pilot.press("pageup")
         assert not pane.follow and not view.is_vertical_scroll_end
         top = view.scroll_offset.y
@@ -135,9 +147,7 @@ async def test_changing_filters_while_paused_stays_paused_at_the_same_line(
     log_file = tmp_path / "app.log"
     levels = ("INFO", "WARN", "ERROR", "INFO")
     _append(log_file, *(f"{levels[i % 4]} line {i}" for i in range(100)))
-    app = make_app(_config(tmp_path), live=True)
-    async with app.run_test(size=(160, 45)) as pilot:
-        pane, view = await _open_logs(app, pilot, 100)
+    async with _logs(make_app, _config(tmp_path), (160, 45), 100) as (_app, pilot, pane, view):
         await pilot.press("pageup", "pageup")
         assert not pane.follow
         top = view.top_line()
@@ -168,9 +178,7 @@ async def test_status_line_keeps_pause_and_filters_visible_when_narrow(
 ) -> None:
     log_file = tmp_path / "app.log"
     _append(log_file, "INFO one", "ERROR two")
-    app = make_app(_config(tmp_path), live=True)
-    async with app.run_test(size=(80, 24)) as pilot:
-        pane, _view = await _open_logs(app, pilot, 2)
+    async with _logs(make_app, _config(tmp_path), (80, 24), 2) as (_app, pilot, pane, _view):
         await pilot.press("slash", *"ERROR", "enter", "f")
         await pilot.pause()
         status = pane.query_one("#log-status")
@@ -187,9 +195,7 @@ async def test_config_filter_is_applied_before_the_pane(
     _append(log_file, "INFO ok", "ERROR db down", "ERROR healthcheck noise", "WARN slow")
     config = _config(tmp_path)
     config["logs"][0] |= {"filter": "ERROR", "exclude": "healthcheck"}
-    app = make_app(config, live=True)
-    async with app.run_test(size=(160, 45)) as pilot:
-        pane, view = await _open_logs(app, pilot, 1)
+    async with _logs(make_app, config, (160, 45), 1) as (_app, pilot, pane, view):
         assert [line.split("│ ", 1)[1] for line in view.lines] == ["ERROR db down"]
         assert "app 1 /ERROR/ !/healthcheck/" in pane._status.render().plain  # type: ignore[attr-defined]
         _append(log_file, "INFO more", "ERROR queue full")
@@ -230,9 +236,7 @@ async def test_empty_view_says_a_config_filter_is_hiding_lines(
 async def test_json_lines_pretty_and_compact(make_app: AppFactory, tmp_path: Path) -> None:
     log_file = tmp_path / "app.log"
     _append(log_file, '{"level":"error","msg":"db down","retry":{"in":5}}', "plain line")
-    app = make_app(_config(tmp_path), live=True)
-    async with app.run_test(size=(160, 45)) as pilot:
-        _pane, view = await _open_logs(app, pilot, 2)
+    async with _logs(make_app, _config(tmp_path), (160, 45), 2) as (_app, pilot, _pane, view):
         compact = list(view.lines)
         await pilot.press("J")
         # Spread over rows, each continuation under the message, not under the source name.
@@ -257,9 +261,7 @@ async def test_timestamps_show_each_lines_own_time_to_the_millisecond(
     log_file = tmp_path / "app.log"
     stamps = ["2026-11-22T16:30:20.599Z", "2026-11-22T16:30:20.999Z", "2026-11-22T23:59:59.001Z"]
     _append(log_file, *(f"{stamp} INFO tick" for stamp in stamps))
-    app = make_app(_config(tmp_path), live=True)
-    async with app.run_test(size=(160, 45)) as pilot:
-        _pane, view = await _open_logs(app, pilot, 3)
+    async with _logs(make_app, _config(tmp_path), (160, 45), 3) as (_app, pilot, _pane, view):
         await pilot.press("T")
         shown = [line.split(" ", 1)[0] for line in view.lines]
         # Binary floats store .599 as .5989999…: the stamp must still read .599.
@@ -273,9 +275,7 @@ async def test_search_steps_through_matches_and_counts_them(
 ) -> None:
     log_file = tmp_path / "app.log"
     _append(log_file, *(f"{'ERROR timeout' if i % 25 == 3 else 'INFO ok'} {i}" for i in range(100)))
-    app = make_app(_config(tmp_path), live=True)
-    async with app.run_test(size=(160, 45)) as pilot:
-        pane, view = await _open_logs(app, pilot, 100)
+    async with _logs(make_app, _config(tmp_path), (160, 45), 100) as (_app, pilot, pane, view):
         await pilot.press("home")
         await pilot.press("s", *"timeout", "enter")
 
@@ -294,6 +294,56 @@ async def test_search_steps_through_matches_and_counts_them(
         assert not pane.follow  # searching reads back: the view stays where the match is
         await pilot.press("s", *"nowhere", "enter")
         assert "search:nowhere (no match)" in status() and view._marked is None
+
+
+async def test_wrap_spreads_long_lines_and_follows_the_width(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    log_file = tmp_path / "app.log"
+    words = " ".join(f"w{i:03d}" for i in range(60))  # 299 characters
+    _append(log_file, "short", f"ERROR {words} END", "後" * 100)
+    async with _logs(make_app, _config(tmp_path), (100, 30), 3) as (_app, pilot, pane, view):
+        assert view.line_count == 3  # whole lines; the view scrolls sideways
+        await pilot.press("W")
+        width = view.scrollable_content_region.width
+        rows = view.lines
+        assert rows[0] == "app  │ short"
+        assert all(cell_len(row) <= width for row in rows)
+        assert rows[1].startswith("app  │ ERROR w000")
+        assert all(row.startswith("     │ ") for row in rows[2:-3])
+        # Nothing lost or doubled: the pieces put back together give the line.
+        long_rows = [r for r in rows if "w0" in r or "END" in r]
+        assert "".join(r[len("app  │ ") :] for r in long_rows) == f"ERROR {words} END"
+        wide_rows = [r for r in rows if "後" in r]
+        assert "".join(r[7:] for r in wide_rows) == "後" * 100 and len(wide_rows) > 2
+        # A wider screen re-cuts the rows to the new width.
+        before = view.line_count
+        await pilot.resize_terminal(160, 30)
+        await pilot.pause()
+        await _until(pilot, lambda: view.line_count < before)
+        assert all(cell_len(row) <= view.scrollable_content_region.width for row in view.lines)
+        await pilot.press("W")
+        assert view.line_count == 3 and not pane.wrap
+
+
+async def test_sources_can_be_hidden_and_shown_again(make_app: AppFactory, tmp_path: Path) -> None:
+    log_file = tmp_path / "app.log"
+    _append(log_file, "INFO one", "INFO two")
+    async with _logs(make_app, _config(tmp_path), (80, 24), 2) as (app, pilot, pane, view):
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, SourcesScreen)
+        await pilot.press("space", "enter")  # untick the first source (app) and apply
+        await pilot.pause()
+        assert not isinstance(app.screen, SourcesScreen)
+        assert pane.hidden_sources == {"app"} and view.line_count == 0
+        assert "app" in str(pane._status.render().plain)  # type: ignore[attr-defined]
+        await pilot.press("o", "space", "escape")  # a change cancelled changes nothing
+        await pilot.pause()
+        assert pane.hidden_sources == {"app"}
+        await pilot.press("o", "space", "enter")
+        await pilot.pause()
+        assert pane.hidden_sources == set() and view.line_count == 2
 
 
 async def test_hostile_lines_are_sanitized_and_saved(make_app: AppFactory, tmp_path: Path) -> None:

@@ -25,6 +25,9 @@ class SourcesScreen(ModalScreen[set[str] | None]):
         background: $surface;
         padding: 0 1;
     }
+    SourcesScreen .hint {
+        color: $text-muted;
+    }
     SourcesScreen SelectionList {
         height: auto;
         max-height: 20;
@@ -33,7 +36,8 @@ class SourcesScreen(ModalScreen[set[str] | None]):
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
-        Binding("enter", "done", "Apply"),
+        # Priority: the list would take Enter as "toggle this one" and the choice never applies.
+        Binding("enter", "done", "Apply", priority=True),
     ]
 
     def __init__(self, names: list[str], hidden: set[str]) -> None:
@@ -43,7 +47,8 @@ class SourcesScreen(ModalScreen[set[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Sources shown (space toggles, Enter applies, Esc cancels)")
+            yield Label("Sources shown in the merged view")
+            yield Label("space toggles · Enter applies · Esc cancels", classes="hint")
             yield SelectionList[str](
                 *[(name, name, name not in self._hidden) for name in self._names]
             )

@@ -21,6 +21,7 @@ from cockpit.text.age import format_age
 from cockpit.text.sanitize import sanitize, strip_sgr
 from cockpit.ui.log_feed import LogFeed
 from cockpit.ui.widgets.log_highlight import PREFIX_SEPARATOR, LogHighlighter, colour_for
+from cockpit.ui.widgets.log_rows import spread_rows
 from cockpit.ui.widgets.log_view import LogView, Row
 from cockpit.ui.widgets.pane import Pane
 
@@ -113,6 +114,7 @@ class LogsPane(Pane):
         Binding("N", "find(-1)", "Prev", id="logs_prev", show=False),
         Binding("T", "toggle_timestamps", "Times", id="logs_times", show=False),
         Binding("J", "toggle_json", "JSON", id="logs_json", show=False),
+        Binding("W", "toggle_wrap", "Wrap", id="logs_wrap", show=False),
         Binding("w", "save", "Save", id="logs_save", show=False),
         Binding("o", "toggle_sources", "Sources", id="logs_sources", show=False),
         Binding("end", "follow", "Follow", show=False),
@@ -131,6 +133,9 @@ class LogsPane(Pane):
         self.new_while_paused = 0
         self.timestamps = False
         self.pretty_json = False
+        self.wrap = False
+        self._wrap_width = 0
+        """Text cells of the view that wrapped rows were cut to."""
         self.hidden_sources: set[str] = set()
         self.highlighter = LogHighlighter()
         self._editing: str | None = None
@@ -230,22 +235,17 @@ class LogsPane(Pane):
         self._render_status()
 
     def _rows(self, batch: list[LogRow]) -> Sequence[Row]:
-        """The rows a batch shows as: filtered, and pretty JSON spread over several rows."""
+        """The rows a batch shows as: filtered; pretty JSON and wrapped lines over several rows."""
         batch = self._filtered(batch)
-        if not self.pretty_json:
+        if not (self.pretty_json or self.wrap):
             return batch
-        rows: list[Row] = []
-        # Continuation rows sit under the message, not under the source name.
-        indent = " " * (self._prefix_cells() - len(PREFIX_SEPARATOR)) + PREFIX_SEPARATOR
-        for line in batch:
-            text = self._format(line)
-            if "\n" in text:
-                first, *rest = text.split("\n")
-                rows.append(first)
-                rows.extend(indent + row for row in rest)
-            else:
-                rows.append(line)
-        return rows
+        return spread_rows(
+            batch,
+            self._format,
+            prefix_cells=self._prefix_cells(),
+            pretty_json=self.pretty_json,
+            wrap_width=self._wrap_width if self.wrap else None,
+        )
 
     def _filtered(self, batch: list[LogRow]) -> list[LogRow]:
         """The lines of ``batch`` the source toggles and filters let through."""
@@ -279,6 +279,9 @@ class LogsPane(Pane):
         reading back must not throw the reader to the end.
         """
         view = self._view
+        # Less than the whole width would leave the scrollbar's cells unused; more, a sideways
+        # scroll: the region inside the scrollbars is what rows are cut to.
+        self._wrap_width = view.scrollable_content_region.width
         lines = list(self.buffer)
         anchor = None if self.follow else view.top_line()
         split = len(lines)
@@ -368,6 +371,8 @@ class LogsPane(Pane):
 
     def on_resize(self) -> None:
         self._render_status()
+        if self.wrap and self._view.scrollable_content_region.width != self._wrap_width:
+            self._rerender()  # rows were cut to the old width
 
     def _why_empty(self, now: float) -> str:
         assert self.feed is not None
@@ -531,6 +536,11 @@ class LogsPane(Pane):
     def action_toggle_timestamps(self) -> None:
         """Show or hide each line's time (UTC)."""
         self.timestamps = not self.timestamps
+        self._rerender()
+
+    def action_toggle_wrap(self) -> None:
+        """Wrap long lines onto several rows, or leave them whole (scroll sideways)."""
+        self.wrap = not self.wrap
         self._rerender()
 
     def action_toggle_json(self) -> None:
