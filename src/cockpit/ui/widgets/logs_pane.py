@@ -110,14 +110,14 @@ class LogsPane(Pane):
         Binding("backslash", "edit('exclude')", "Exclude", id="logs_exclude", priority=True),
         Binding("l", "cycle_level", "Level", id="logs_level"),
         Binding("s", "edit('search')", "Search", id="logs_search", priority=True),
-        Binding("n", "find(1)", "Next", id="logs_next", show=False),
-        Binding("N", "find(-1)", "Prev", id="logs_prev", show=False),
-        Binding("T", "toggle_timestamps", "Times", id="logs_times", show=False),
-        Binding("J", "toggle_json", "JSON", id="logs_json", show=False),
-        Binding("W", "toggle_wrap", "Wrap", id="logs_wrap", show=False),
-        Binding("w", "save", "Save", id="logs_save", show=False),
-        Binding("o", "toggle_sources", "Sources", id="logs_sources", show=False),
-        Binding("end", "follow", "Follow", show=False),
+        Binding("n", "find(1)", "Next match", id="logs_next", show=False),
+        Binding("N", "find(-1)", "Previous match", id="logs_prev", show=False),
+        Binding("T", "toggle_timestamps", "Timestamps (UTC)", id="logs_times", show=False),
+        Binding("J", "toggle_json", "Pretty JSON", id="logs_json", show=False),
+        Binding("W", "toggle_wrap", "Wrap long lines", id="logs_wrap", show=False),
+        Binding("w", "save", "Save shown lines", id="logs_save", show=False),
+        Binding("o", "toggle_sources", "Choose sources", id="logs_sources", show=False),
+        Binding("end", "follow", "Newest line, follow", show=False),
     ]
 
     def __init__(self) -> None:
