@@ -326,6 +326,30 @@ async def test_wrap_spreads_long_lines_and_follows_the_width(
         assert view.line_count == 3 and not pane.wrap
 
 
+async def test_wrapped_view_keeps_its_place_when_the_filter_changes(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    log_file = tmp_path / "app.log"
+    levels = ("INFO", "ERROR")
+    filler = " ".join(["lorem ipsum"] * 30)
+    _append(log_file, *(f"{levels[i % 2]} line {i:02d} {filler}" for i in range(60)))
+    async with _logs(make_app, _config(tmp_path), (100, 30), 60) as (_app, pilot, pane, view):
+        await pilot.press("W")
+        assert view.line_count > 60 * 3  # every line spread over rows
+        await pilot.press("pageup", "pageup", "pageup")
+        assert not pane.follow
+        top = view.top_line()
+        assert top is not None
+        number = int(top[1].split()[2])
+        await pilot.press("l", "l", "l")  # ERROR only
+        assert pane.level == "ERROR" and not pane.follow
+        shown = view.top_line()
+        assert shown is not None
+        expected = number if number % 2 else number + 1
+        assert shown[1].startswith(f"ERROR line {expected:02d} ")
+        assert view.lines[int(view.scroll_y)].startswith(f"app  │ ERROR line {expected:02d} ")
+
+
 async def test_sources_can_be_hidden_and_shown_again(make_app: AppFactory, tmp_path: Path) -> None:
     log_file = tmp_path / "app.log"
     _append(log_file, "INFO one", "INFO two")

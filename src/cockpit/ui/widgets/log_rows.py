@@ -12,7 +12,7 @@ from rich.cells import cell_len, chop_cells
 
 from cockpit.sources.logs.base import LogRow
 from cockpit.ui.widgets.log_highlight import PREFIX_SEPARATOR
-from cockpit.ui.widgets.log_view import Row
+from cockpit.ui.widgets.log_view import Piece, Row
 
 MIN_WRAP = 20
 """Narrowest text column a wrapped line is cut to (a narrower view scrolls sideways instead)."""
@@ -58,11 +58,11 @@ def spread_rows(
             else:
                 head, tail = indent, piece
             if room is None:
-                rows.append(head + tail)
+                rows.append(Piece(head + tail, line))
                 continue
             chunks = _wrap(tail, room)
-            rows.append(head + chunks[0])
-            rows.extend(indent + chunk for chunk in chunks[1:])
+            rows.append(Piece(head + chunks[0], line))
+            rows.extend(Piece(indent + chunk, line) for chunk in chunks[1:])
     return rows
 
 

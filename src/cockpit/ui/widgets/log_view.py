@@ -27,8 +27,20 @@ from textual.strip import Strip
 from cockpit.sources.logs.base import LogRow
 from cockpit.ui.widgets.log_highlight import LogHighlighter
 
+
+class Piece(str):
+    """A display row cut from a longer line (pretty JSON, wrapping), knowing its line."""
+
+    line: LogRow
+
+    def __new__(cls, text: str, line: LogRow) -> Piece:
+        piece = super().__new__(cls, text)
+        piece.line = line
+        return piece
+
+
 Row = LogRow | str
-"""A line to format, or a display row already formatted (e.g. one line of pretty JSON)."""
+"""A line to format, or a display row already formatted (e.g. a :class:`Piece`)."""
 
 _TEXT = itemgetter(1)
 
@@ -102,10 +114,12 @@ class LogView(ScrollView, can_focus=True):
         return [self.row_text(row) for row in self._rows]
 
     def top_line(self) -> LogRow | None:
-        """The line at the top of the view (the one a pretty JSON row at the top belongs to)."""
+        """The line at the top of the view (the one a piece at the top was cut from)."""
         index = min(int(self.scroll_y), len(self._rows) - 1)
         while index >= 0:
             row = self._rows[index]
+            if isinstance(row, Piece):
+                return row.line
             if not isinstance(row, str):
                 return row
             index -= 1
