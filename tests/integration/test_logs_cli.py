@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import select
@@ -93,6 +94,28 @@ def test_filters_and_level(workdir: Path) -> None:
     assert lines("--filter", "db|retry", "--exclude", "DOWN") == lines("--filter", "db|retry")
     assert lines("--level", "warn") == ["ERROR db down", "WARN retrying"]
     assert lines("--tail", "1") == ["WARN retrying"]
+
+
+def test_timestamps_and_json_output(workdir: Path) -> None:
+    out = _logs(workdir, "app", "--no-follow", "--timestamps", "--level", "warn")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.decode().splitlines() == [
+        "2024-05-01T12:00:01.000Z app │ 2024-05-01T12:00:01Z ERROR db down",
+        "2024-05-01T12:00:02.000Z app │ 2024-05-01T12:00:02Z WARN retrying",
+    ]
+    out = _logs(workdir, "app", "--no-follow", "--json", "--filter", "db")
+    assert out.returncode == 0, out.stderr
+    records = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    assert records == [
+        {
+            "source": "app",
+            "origin": None,
+            "time": "2024-05-01T12:00:01.000Z",
+            "level": "ERROR",
+            "stream": None,
+            "text": "2024-05-01T12:00:01Z ERROR db down",
+        }
+    ]
 
 
 def test_since_uses_the_line_times(workdir: Path) -> None:

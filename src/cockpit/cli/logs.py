@@ -10,7 +10,9 @@ away, 1 when the source failed, 2 for a config or usage error, 130 on Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import time
 from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
@@ -58,12 +60,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "source's `tail` setting)",
     )
     parser.add_argument("--no-follow", action="store_true", help="print what is there now and exit")
+    parser.add_argument(
+        "--timestamps",
+        action="store_true",
+        help="start each line with its time (UTC, from the line when it has one, else when read)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object a line: source, origin, time, level, stream, text (for jq)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Load the config, pick the source, stream it to stdout."""
     import asyncio
-    import time
 
     from cockpit.config import ConfigError, resolve
     from cockpit.config.base import parse_duration
@@ -102,7 +113,14 @@ def run(args: argparse.Namespace) -> int:
     except NotConfigured as exc:
         print(f"cockpit logs: {exc}", file=sys.stderr)
         return 2
-    printer = Printer(sys.stdout.buffer, line_filter, colour=_use_colour(), name=entry.name)
+    printer = Printer(
+        sys.stdout.buffer,
+        line_filter,
+        colour=_use_colour() and not args.json,
+        name=entry.name,
+        timestamps=args.timestamps,
+        as_json=args.json,
+    )
     state = asyncio.run(stream(source, printer))
     if printer.closed:
         _silence_stdout()
@@ -178,12 +196,23 @@ class Printer:
     It never raises into the source: a closed pipe sets :attr:`closed` and :attr:`done`.
     """
 
-    def __init__(self, out: BinaryIO, line_filter: LineFilter, *, colour: bool, name: str) -> None:
+    def __init__(
+        self,
+        out: BinaryIO,
+        line_filter: LineFilter,
+        *,
+        colour: bool,
+        name: str,
+        timestamps: bool = False,
+        as_json: bool = False,
+    ) -> None:
         import asyncio
 
         self.out = out
         self.filter = line_filter
         self.colour = colour
+        self.timestamps = timestamps
+        self.as_json = as_json
         self.width = len(name)
         self.closed = False
         self.done: asyncio.Event = asyncio.Event()
@@ -204,12 +233,24 @@ class Printer:
             self.done.set()
 
     def format(self, line: LogLine) -> str:
-        """``name │ text`` plus a newline; coloured on a terminal."""
+        """``name │ text`` plus a newline (coloured on a terminal), or a JSON object."""
         from cockpit.text.sanitize import strip_sgr
 
+        if self.as_json:
+            record = {
+                "source": line.source,
+                "origin": line.origin,
+                "time": iso_time(line.ts),
+                "level": line.level,
+                "stream": line.stream,
+                "text": strip_sgr(line.text),
+            }
+            return json.dumps(record, ensure_ascii=False) + "\n"
         name = line.source if line.origin is None else f"{line.source}/{line.origin}"
         self.width = max(self.width, len(name))
         prefix = f"{name:<{self.width}}{SEPARATOR}"
+        if self.timestamps:
+            prefix = f"{iso_time(line.ts)} {prefix}"
         if not self.colour:
             return f"{prefix}{strip_sgr(line.text)}\n"
         code = _LEVEL_COLOUR.get(line.level or "", "36")
@@ -221,6 +262,12 @@ class Printer:
             return
         message = f"{state.value}: {reason}" if reason else state.value
         print(f"cockpit logs: {message}", file=sys.stderr, flush=True)
+
+
+def iso_time(ts: float) -> str:
+    """``2026-11-22T16:40:00.599Z``: epoch seconds, rounded to the millisecond, in UTC."""
+    ms = round(ts * 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d}Z"
 
 
 async def stream(source: LogSource, printer: Printer) -> SourceState:
