@@ -118,6 +118,28 @@ def test_timestamps_and_json_output(workdir: Path) -> None:
     ]
 
 
+def test_several_sources_merged_by_time(workdir: Path) -> None:
+    (workdir / "local.log").write_text(
+        "2024-05-01T12:00:00.500Z INFO local between\n2024-05-01T12:00:03Z ERROR local last\n"
+    )
+    out = _logs(workdir, "app", "split", "--env", "local", "--no-follow")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.decode().splitlines() == [
+        "app   │ 2024-05-01T12:00:00Z INFO started",
+        "split │ 2024-05-01T12:00:00.500Z INFO local between",
+        "app   │ 2024-05-01T12:00:01Z ERROR db down",
+        "app   │ 2024-05-01T12:00:02Z WARN retrying",
+        "split │ 2024-05-01T12:00:03Z ERROR local last",
+    ]
+    # Filters apply to each; one failing source is reported by name and fails the run, while
+    # the others are still printed.
+    (workdir / "local.log").unlink()
+    out = _logs(workdir, "app", "split", "--env", "local", "--no-follow", "--level", "error")
+    assert out.returncode == 1
+    assert out.stdout.decode().splitlines() == ["app   │ 2024-05-01T12:00:01Z ERROR db down"]
+    assert out.stderr.decode().startswith("cockpit logs split: error: ")
+
+
 def test_since_uses_the_line_times(workdir: Path) -> None:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     with (workdir / "app.log").open("a") as f:

@@ -1,6 +1,8 @@
-"""`cockpit logs SOURCE`: a configured log source's lines, sanitized, prefixed like stern.
+"""`cockpit logs SOURCE...`: configured log sources' lines, sanitized, prefixed like stern.
 
-Each line prints as ``app │ text`` (``app/pod │ text`` in merged views). Colour (the prefix by
+Each line prints as ``app │ text`` (``app/pod │ text`` in merged views). Several sources are
+followed together, their lines printed as they come; with ``--no-follow`` they are printed
+merged by time once all are read. Colour (the prefix by
 level, and the log's own SGR colours) only on a terminal; in a pipe the output is plain text and
 a closed pipe (``| head``) ends quietly. Status changes (reconnecting, file replaced, errors) go
 to stderr. Exit status: 0 when the source ended normally (``--no-follow``) or the reader went
@@ -30,7 +32,10 @@ _LEVEL_COLOUR = {"ERROR": "1;31", "WARN": "33", "INFO": "36", "DEBUG": "2"}
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the options of ``cockpit logs``."""
     parser.add_argument(
-        "source", nargs="?", metavar="SOURCE", help="a name from `logs:` (omit to list them)"
+        "source",
+        nargs="*",
+        metavar="SOURCE",
+        help="names from `logs:` (several are followed together; omit to list them)",
     )
     # SUPPRESS keeps a root-level `cockpit --env X logs` from being reset to None here.
     parser.add_argument(
@@ -88,14 +93,19 @@ def run(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     config = loaded.config
-    if args.source is None:
+    if not args.source:
         print(list_sources(config))
         return 0
     try:
-        entry, env_name = pick_source(config, args.source, getattr(args, "env", None))
-        includes = [p for p in (entry.filter, *(args.filter or ())) if p]
-        excludes = [p for p in (entry.exclude, *(args.exclude or ())) if p]
-        line_filter = LineFilter(include=includes, exclude=excludes, level=args.level)
+        picked = [pick_source(config, name, getattr(args, "env", None)) for name in args.source]
+        filters = [
+            LineFilter(
+                include=[p for p in (entry.filter, *(args.filter or ())) if p],
+                exclude=[p for p in (entry.exclude, *(args.exclude or ())) if p],
+                level=args.level,
+            )
+            for entry, _env in picked
+        ]
         since = time.time() - parse_duration(args.since) if args.since else None
     except (LookupError, FilterError, ValueError) as exc:
         print(f"cockpit logs: {exc}", file=sys.stderr)
@@ -103,29 +113,33 @@ def run(args: argparse.Namespace) -> int:
     tail = args.tail if args.tail is not None else (TAIL_ALL if args.no_follow else None)
     options = StreamOptions(follow=not args.no_follow, tail=tail, since=since)
     try:
-        source = build_source(
-            entry,
-            env_name,
-            loaded.base_dir,
-            options=options,
-            environment=config.environments[env_name],
-        )
+        sources = [
+            build_source(
+                entry,
+                env_name,
+                loaded.base_dir,
+                options=options,
+                environment=config.environments[env_name],
+            )
+            for entry, env_name in picked
+        ]
     except NotConfigured as exc:
         print(f"cockpit logs: {exc}", file=sys.stderr)
         return 2
     printer = Printer(
         sys.stdout.buffer,
-        line_filter,
         colour=_use_colour() and not args.json,
-        name=entry.name,
+        names=[entry.name for entry, _env in picked],
         timestamps=args.timestamps,
         as_json=args.json,
+        # One-shot reads of several sources are printed merged by time at the end.
+        merge=args.no_follow and len(sources) > 1,
     )
-    state = asyncio.run(stream(source, printer))
+    states = asyncio.run(stream(sources, filters, printer))
     if printer.closed:
         _silence_stdout()
         return 0
-    return 1 if state.value == "error" else 0
+    return 1 if any(state.value == "error" for state in states) else 0
 
 
 def list_sources(config: CockpitConfig) -> str:
@@ -191,46 +205,59 @@ def pick_source(config: CockpitConfig, name: str, env: str | None) -> tuple[LogS
 
 
 class Printer:
-    """The sink of ``cockpit logs``: filters, formats and writes lines; reports to stderr.
+    """Where ``cockpit logs`` writes: formats lines, writes them, reports to stderr.
 
-    It never raises into the source: a closed pipe sets :attr:`closed` and :attr:`done`.
+    Each source writes through its own :class:`Sink` (its filter, its name in reports). Nothing
+    raises into a source: a closed pipe sets :attr:`closed` and :attr:`done`.
     """
 
     def __init__(
         self,
         out: BinaryIO,
-        line_filter: LineFilter,
         *,
         colour: bool,
-        name: str,
+        names: list[str],
         timestamps: bool = False,
         as_json: bool = False,
+        merge: bool = False,
     ) -> None:
         import asyncio
 
         self.out = out
-        self.filter = line_filter
         self.colour = colour
         self.timestamps = timestamps
         self.as_json = as_json
-        self.width = len(name)
+        self.width = max(map(len, names), default=0)
+        self.several = len(names) > 1
+        self.held: list[LogLine] | None = [] if merge else None
+        """Lines kept to be printed merged by time when every source has ended."""
         self.closed = False
         self.done: asyncio.Event = asyncio.Event()
         self.encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
 
-    def lines(self, batch: list[LogLine]) -> None:
-        """Write the lines that pass the filter, then flush (pipes see every batch at once)."""
-        if self.closed:
+    def sink(self, name: str, line_filter: LineFilter) -> Sink:
+        """The sink of source ``name``."""
+        return Sink(self, name, line_filter)
+
+    def write(self, lines: list[LogLine]) -> None:
+        """Write lines (or hold them for :meth:`flush_held`), then flush: pipes see each batch."""
+        if self.closed or not lines:
             return
-        text = "".join(self.format(line) for line in self.filter.apply(batch))
-        if not text:
+        if self.held is not None:
+            self.held.extend(lines)
             return
         try:
-            self.out.write(text.encode(self.encoding, "replace"))
+            self.out.write("".join(map(self.format, lines)).encode(self.encoding, "replace"))
             self.out.flush()
         except BrokenPipeError:
             self.closed = True
             self.done.set()
+
+    def flush_held(self) -> None:
+        """Print the held lines merged by time (stable: a source's own order is kept)."""
+        held, self.held = self.held, None
+        if held:
+            self.write(sorted(held, key=lambda line: line.ts))
 
     def format(self, line: LogLine) -> str:
         """``name │ text`` plus a newline (coloured on a terminal), or a JSON object."""
@@ -256,12 +283,31 @@ class Printer:
         code = _LEVEL_COLOUR.get(line.level or "", "36")
         return f"\x1b[{code}m{prefix}\x1b[0m{line.text}\n"
 
-    def status(self, state: SourceState, reason: str = "") -> None:
+    def report(self, name: str, state: SourceState, reason: str = "") -> None:
         """Say on stderr what changed, except the quiet ones (started, ended normally)."""
         if state.value in ("connecting", "ended") or (state.value == "live" and not reason):
             return
         message = f"{state.value}: {reason}" if reason else state.value
-        print(f"cockpit logs: {message}", file=sys.stderr, flush=True)
+        who = f" {name}" if self.several else ""
+        print(f"cockpit logs{who}: {message}", file=sys.stderr, flush=True)
+
+
+class Sink:
+    """One source's way into the :class:`Printer`: its filter applied, its name in reports."""
+
+    def __init__(self, printer: Printer, name: str, line_filter: LineFilter) -> None:
+        self.printer = printer
+        self.name = name
+        self.filter = line_filter
+
+    def lines(self, batch: list[LogLine]) -> None:
+        """Write the lines that pass the source's filter."""
+        if not self.printer.closed:
+            self.printer.write(self.filter.apply(batch))
+
+    def status(self, state: SourceState, reason: str = "") -> None:
+        """Report a change of state on stderr."""
+        self.printer.report(self.name, state, reason)
 
 
 def iso_time(ts: float) -> str:
@@ -270,25 +316,39 @@ def iso_time(ts: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d}Z"
 
 
-async def stream(source: LogSource, printer: Printer) -> SourceState:
-    """Run ``source`` into ``printer`` until it ends or the output is closed."""
+async def stream(
+    sources: list[LogSource], filters: list[LineFilter], printer: Printer
+) -> list[SourceState]:
+    """Run every source into ``printer`` until all have ended or the output is closed."""
     import asyncio
     import contextlib
 
-    task: asyncio.Task[None] = asyncio.create_task(source.run(printer))
-    closed = asyncio.create_task(printer.done.wait())
+    runs = [
+        asyncio.create_task(source.run(printer.sink(source.name, line_filter)))
+        for source, line_filter in zip(sources, filters, strict=True)
+    ]
+
+    async def ended() -> None:
+        await asyncio.wait(runs)
+
+    async def gone() -> None:
+        await printer.done.wait()
+
+    waiters = [asyncio.create_task(ended()), asyncio.create_task(gone())]
     try:
-        await asyncio.wait({task, closed}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for pending in (task, closed):
+        for pending in (*runs, *waiters):
             if not pending.done():
                 pending.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await pending
-    error = task.exception() if task.done() and not task.cancelled() else None
-    if error is not None:
-        raise error
-    return source.status.state
+    for run in runs:
+        error = run.exception() if run.done() and not run.cancelled() else None
+        if error is not None:
+            raise error
+    printer.flush_held()
+    return [source.status.state for source in sources]
 
 
 def _use_colour() -> bool:
