@@ -1,7 +1,9 @@
 """Lines to display rows: pretty JSON and wrapped long lines spread over several rows.
 
 A line that stays on one row is kept as it came (a plain tuple, formatted only when painted);
-a spread line becomes ready-made text rows, continuation rows indented under the message.
+a spread line becomes ready-made text rows, continuation rows indented under the message. Its
+first row is a :class:`Piece` that knows the line (the rows below it are plain text: a view
+finds a row's line by looking up to the nearest piece).
 """
 
 from __future__ import annotations
@@ -40,45 +42,66 @@ def spread_rows(
     room = None if wrap_width is None else max(wrap_width - prefix_cells, MIN_WRAP)
     rows: list[Row] = []
     for line in lines:
-        body = line[1]
-        # Most lines are short: decided without formatting them (two cells a character at most).
-        if room is not None and 2 * len(body) + 40 <= room and not pretty_json:
-            rows.append(line)
-            continue
-        text = format_line(line)
-        if "\n" not in text and (room is None or cell_len(text) <= prefix_cells + room):
-            rows.append(line)
-            continue
-        for number, piece in enumerate(text.split("\n")):
-            if number == 0:
-                # The first row keeps its own prefix (a pod name may make it longer).
-                cut = piece.find(PREFIX_SEPARATOR)
-                cut = prefix_cells if cut < 0 else cut + len(PREFIX_SEPARATOR)
-                head, tail = piece[:cut], piece[cut:]
-            else:
-                head, tail = indent, piece
-            if room is None:
-                rows.append(Piece(head + tail, line))
+        if room is not None and not pretty_json:
+            # Most lines fit: decided without formatting them. A pod name may lengthen the
+            # prefix; a character takes two cells at most, one when the text is ASCII.
+            body = line[1]
+            limit = room if line[5] is None else room - len(line[0]) - len(line[5]) - 1
+            if 2 * len(body) <= limit or (len(body) <= limit and body.isascii()):
+                rows.append(line)
                 continue
-            chunks = _wrap(tail, room)
-            rows.append(Piece(head + chunks[0], line))
-            rows.extend(Piece(indent + chunk, line) for chunk in chunks[1:])
+        pieces = format_line(line).split("\n")
+        # The first row keeps its own prefix (a pod name may make it longer).
+        cut = pieces[0].find(PREFIX_SEPARATOR)
+        cut = prefix_cells if cut < 0 else cut + len(PREFIX_SEPARATOR)
+        head, tail = pieces[0][:cut], pieces[0][cut:]
+        head_cells = cell_len(head)  # short, and cached by rich
+        if len(pieces) == 1 and (wrap_width is None or _cells(tail) <= wrap_width - head_cells):
+            rows.append(line)
+            continue
+        if room is None or wrap_width is None:
+            rows.append(Piece(pieces[0], line))
+            rows.extend(indent + piece for piece in pieces[1:])
+            continue
+        chunks = _wrap(tail, max(wrap_width - head_cells, MIN_WRAP), room)
+        rows.append(Piece(head + chunks[0], line))
+        rows.extend(indent + chunk for chunk in chunks[1:])
+        for piece in pieces[1:]:
+            rows.extend(indent + chunk for chunk in _wrap(piece, room, room))
     return rows
 
 
-def _wrap(text: str, room: int) -> list[str]:
-    """``text`` cut into pieces of at most ``room`` cells, at a blank where there is one.
+def _cells(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def _wrap(text: str, first: int, room: int) -> list[str]:
+    """``text`` cut into pieces of at most ``first`` then ``room`` cells, at a blank if any.
 
     Every character is kept (a blank ends the piece before the cut), so the pieces put back
     together are the text, for copying and searching.
     """
     pieces: list[str] = []
-    while cell_len(text) > room:
-        piece = chop_cells(text, room)[0]
+    limit = first
+    if text.isascii():
+        # A cell a character: cut by index (this runs for every long line of a flood).
+        start = 0
+        while len(text) - start > limit:
+            end = start + limit
+            blank = text.rfind(" ", start, end)
+            if blank >= start + limit // 2:
+                end = blank + 1
+            pieces.append(text[start:end])
+            start, limit = end, room
+        pieces.append(text[start:])
+        return pieces
+    while cell_len(text) > limit:
+        piece = chop_cells(text, limit)[0]
         blank = piece.rfind(" ")
         if blank >= len(piece) // 2:
             piece = piece[: blank + 1]
         pieces.append(piece)
         text = text[len(piece) :]
+        limit = room
     pieces.append(text)
     return pieces

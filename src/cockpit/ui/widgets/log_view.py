@@ -29,7 +29,10 @@ from cockpit.ui.widgets.log_highlight import LogHighlighter
 
 
 class Piece(str):
-    """A display row cut from a longer line (pretty JSON, wrapping), knowing its line."""
+    """The first display row of a line spread over several (pretty JSON, wrapping).
+
+    It knows its line; the rows after it are plain text.
+    """
 
     line: LogRow
 

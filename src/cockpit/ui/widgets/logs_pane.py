@@ -290,6 +290,8 @@ class LogsPane(Pane):
         before, after = self._rows(lines[:split]), self._rows(lines[split:])
         rows = [*before, *after][-MAX_LINES:]
         top = max(len(rows) - len(after), 0)
+        if anchor is None and not self.follow:
+            top = min(int(view.scroll_y), len(rows))  # no line to hold on to: keep the place
         view.clear()
         view.prefix_cells = self._prefix_cells()
         self._queue.clear()
