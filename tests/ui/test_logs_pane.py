@@ -350,6 +350,30 @@ async def test_wrapped_view_keeps_its_place_when_the_filter_changes(
         assert view.lines[int(view.scroll_y)].startswith(f"app  │ ERROR line {expected:02d} ")
 
 
+async def test_up_and_down_recall_earlier_filters(make_app: AppFactory, tmp_path: Path) -> None:
+    log_file = tmp_path / "app.log"
+    _append(log_file, "ERROR db down", "WARN request timeout", "INFO ok")
+    async with _logs(make_app, _config(tmp_path), (120, 30), 3) as (_app, pilot, pane, view):
+        await pilot.press("slash", *"db", "enter")
+        await pilot.press("slash", "ctrl+u", *"timeout", "enter")
+        assert pane.include == "timeout" and view.line_count == 1
+        await pilot.press("slash")
+        field = pane.query_one("#log-input", Input)
+        assert field.value == "timeout"  # the filter in force, to edit
+        await pilot.press("up")
+        assert field.value == "timeout"
+        await pilot.press("up")
+        assert field.value == "db"
+        await pilot.press("up")
+        assert field.value == "db"  # the oldest
+        await pilot.press("enter")
+        assert pane.include == "db" and view.line_count == 1
+        assert view.lines[0].endswith("ERROR db down")
+        # Each input keeps its own history: the search line has none yet.
+        await pilot.press("s", "up")
+        assert pane.query_one("#log-input", Input).value == ""
+
+
 async def test_sources_can_be_hidden_and_shown_again(make_app: AppFactory, tmp_path: Path) -> None:
     log_file = tmp_path / "app.log"
     _append(log_file, "INFO one", "INFO two")

@@ -19,6 +19,7 @@ from cockpit.sources.logs.base import LogRow, SourceState
 from cockpit.sources.logs.filters import FilterError, LineFilter
 from cockpit.text.age import format_age
 from cockpit.text.sanitize import sanitize, strip_sgr
+from cockpit.ui.input_history import InputHistory
 from cockpit.ui.log_feed import LogFeed
 from cockpit.ui.widgets.log_highlight import PREFIX_SEPARATOR, LogHighlighter, colour_for
 from cockpit.ui.widgets.log_rows import spread_rows
@@ -139,6 +140,7 @@ class LogsPane(Pane):
         self.hidden_sources: set[str] = set()
         self.highlighter = LogHighlighter()
         self._editing: str | None = None
+        self._history = {what: InputHistory() for what in ("filter", "exclude", "search")}
         self._search_from = -1
         self._search_at: tuple[int, int] | None = None
         """(current match, matches) of the last `n` / `N`, for the status line."""
@@ -446,6 +448,7 @@ class LogsPane(Pane):
             "search": "search for (text; n / N for next / previous)",
         }[what]
         field.value = current
+        self._history[what].start(current)
         self.add_class("-editing")
         # Now, not after a refresh (`focus()`): keys typed right behind the one that opened the
         # line (or pasted) are already on their way and go wherever the focus is.
@@ -454,6 +457,9 @@ class LogsPane(Pane):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         what, value = self._editing, event.value
+        if what is not None:
+            # Remembered when applied; a refused pattern is remembered too, to be corrected.
+            self._history[what].add(value)
         if what == "search":
             self.search = value
             self.highlighter.set_search(value or None)
@@ -489,9 +495,20 @@ class LogsPane(Pane):
         self._view.focus()
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "escape" and self._editing is not None:
+        if self._editing is None:
+            return
+        if event.key == "escape":
             self._close_input()
             event.stop()
+        elif event.key in ("up", "down"):
+            # Earlier filters, searches and exclusions come back as in a shell.
+            history = self._history[self._editing]
+            value = history.older() if event.key == "up" else history.newer()
+            event.stop()
+            if value is not None:
+                field = self.query_one("#log-input", Input)
+                field.value = value
+                field.cursor_position = len(value)
 
     def action_cycle_level(self) -> None:
         """ALL -> INFO+ -> WARN+ -> ERROR -> ALL."""
