@@ -83,6 +83,8 @@ async def test_command_exit_codes_output_and_nagios(tmp_path: Path) -> None:
     assert fail.status is Status.DOWN
     assert fail.reason.startswith("exit 2: conn ") and fail.reason.endswith("refused")
     assert "\x1b" not in fail.reason and "\x1b" not in fail.detail
+    # The output's lines read as one sentence in the detail, not joined by visible ␊ marks.
+    assert fail.detail == "a conn refused"
     assert results["warn"].status is Status.DEGRADED
     assert results["cwd-env"].status is Status.UP, results["cwd-env"].reason
     assert results["missing"].status is Status.UNKNOWN
