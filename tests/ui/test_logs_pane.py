@@ -305,6 +305,8 @@ async def test_wrap_spreads_long_lines_and_follows_the_width(
     async with _logs(make_app, _config(tmp_path), (100, 30), 3) as (_app, pilot, pane, view):
         assert view.line_count == 3  # whole lines; the view scrolls sideways
         await pilot.press("W")
+        await pilot.pause()
+        assert pane.follow and view.is_vertical_scroll_end  # more rows, still at the newest
         width = view.scrollable_content_region.width
         rows = view.lines
         assert rows[0] == "app  │ short"
@@ -324,6 +326,20 @@ async def test_wrap_spreads_long_lines_and_follows_the_width(
         assert all(cell_len(row) <= view.scrollable_content_region.width for row in view.lines)
         await pilot.press("W")
         assert view.line_count == 3 and not pane.wrap
+
+
+async def test_following_view_stays_at_the_newest_line_when_rows_multiply(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    log_file = tmp_path / "app.log"
+    _append(log_file, *(f"INFO line {i} " + "x" * 120 for i in range(100)))
+    async with _logs(make_app, _config(tmp_path), (80, 24), 100) as (_app, pilot, pane, view):
+        await pilot.pause()
+        assert view.is_vertical_scroll_end
+        await pilot.press("W")  # every line now takes two or three rows
+        await pilot.pause()
+        assert pane.follow and view.line_count >= 200
+        assert view.is_vertical_scroll_end and view.scroll_y > 100
 
 
 async def test_wrapped_view_keeps_its_place_when_the_filter_changes(

@@ -137,7 +137,8 @@ class LogView(ScrollView, can_focus=True):
 
         Args:
             rows: Lines or pre-formatted rows.
-            scroll_end: Scroll to the new end; ``None`` follows :attr:`auto_scroll`.
+            scroll_end: Scroll to the new end (or not); ``None``: when :attr:`auto_scroll` is on
+                and the view is at the end already.
         """
         if not rows:
             return
@@ -148,8 +149,10 @@ class LogView(ScrollView, can_focus=True):
         self._rows.extend(rows)
         self._width = max(self._width, self._measure(rows))
         self.virtual_size = Size(self._width, len(self._rows))
-        follow = self.auto_scroll if scroll_end is None else scroll_end
-        if follow and at_end and not self.is_vertical_scrollbar_grabbed:
+        # Asked for, the end is shown wherever the view was (after `clear` the old offset is
+        # past the new end); by default only a view already at the end follows.
+        follow = self.auto_scroll and at_end if scroll_end is None else scroll_end
+        if follow and not self.is_vertical_scrollbar_grabbed:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
         else:
             self.refresh()
