@@ -228,9 +228,11 @@ async def test_empty_view_says_a_config_filter_is_hiding_lines(
             lambda: pane.feed is not None and pane.feed.statuses["app"].state is SourceState.LIVE,
         )
         await pilot.pause(0.3)
-        why = pane._why_empty(0.0)
-        assert "Waiting for the first line" in why
-        assert "app shows only lines matching 'THREAT'" in why
+        # What the empty view paints, row by row.
+        view = pane.query_one(LogView)
+        painted = " ".join(view.render_line(y).text.strip() for y in range(6))
+        assert "Waiting for the first line" in painted
+        assert "app shows only lines matching 'THREAT'" in painted
 
 
 async def test_json_lines_pretty_and_compact(make_app: AppFactory, tmp_path: Path) -> None:

@@ -15,14 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from cockpit.sources.logs.base import LogRow, SourceState
+from cockpit.sources.logs.base import LogRow
 from cockpit.sources.logs.filters import FilterError, LineFilter
-from cockpit.text.age import format_age
-from cockpit.text.sanitize import sanitize, strip_sgr
+from cockpit.text.sanitize import strip_sgr
 from cockpit.ui.input_history import InputHistory
 from cockpit.ui.log_feed import LogFeed
-from cockpit.ui.widgets.log_highlight import PREFIX_SEPARATOR, LogHighlighter, colour_for
+from cockpit.ui.widgets.log_highlight import PREFIX_SEPARATOR, LogHighlighter
 from cockpit.ui.widgets.log_rows import spread_rows
+from cockpit.ui.widgets.log_status import fit_status, grep_label, source_badges, why_empty
 from cockpit.ui.widgets.log_view import LogView, Row
 from cockpit.ui.widgets.pane import Pane
 
@@ -38,33 +38,6 @@ FLOOD_ROWS = 1_000
 FLOOD_PAINT_HZ = 10
 """Nobody reads a flood line by line; painting it less often keeps keys answered at once."""
 LEVELS = (None, "INFO", "WARN", "ERROR")
-STATE_GLYPH = {
-    SourceState.CONNECTING: "○",
-    SourceState.LIVE: "●",
-    SourceState.RECONNECTING: "◌",
-    SourceState.STALE: "◌",
-    SourceState.ENDED: "■",
-    SourceState.ERROR: "✖",
-}
-
-
-def _grep_label(include: str | None, exclude: str | None) -> str:
-    """``/ERROR/`` and ``!/debug/``, as grep's patterns are often written, cut to stay short."""
-
-    def cut(pattern: str) -> str:
-        return pattern if len(pattern) <= 16 else pattern[:15] + "…"
-
-    parts = [f"/{cut(include)}/"] if include else []
-    parts += [f"!/{cut(exclude)}/"] if exclude else []
-    return sanitize(" ".join(parts), keep_sgr=False)
-
-
-def _count(n: int) -> str:
-    if n < 1000:
-        return str(n)
-    if n < 1_000_000:
-        return f"{n / 1000:.1f}k"
-    return f"{n / 1_000_000:.2f}M"
 
 
 class LogsPane(Pane):
@@ -191,7 +164,7 @@ class LogsPane(Pane):
         view.prefix_cells = self._prefix_cells()
         self._message = note
         self._config_filters = {
-            entry.name: _grep_label(entry.filter, entry.exclude)
+            entry.name: grep_label(entry.filter, entry.exclude)
             for entry in (feed.entries if feed else [])
             if entry.filter or entry.exclude
         }
@@ -317,28 +290,12 @@ class LogsPane(Pane):
             line.update(text, layout=False)
             return
         now = time.monotonic()
-        badges = Text()
-        for s in feed.statuses.values():
-            hidden = s.name in self.hidden_sources
-            style = "dim strike" if hidden else colour_for(s.name)
-            badges.append(f"{STATE_GLYPH[s.state]} {s.name}", style=style)
-            if s.lines:
-                badges.append(f" {_count(s.lines)}", style="dim")
-            grep = self._config_filters.get(s.name)
-            if grep:
-                badges.append(f" {grep}", style="dim")
-            if s.state is SourceState.ENDED:
-                # The exact total matters once a source is done (e.g. a one-shot command).
-                badges.append(f" ended · {s.lines} lines", style="italic")
-            elif s.state is not SourceState.LIVE:
-                badges.append(f" {s.state.value} {format_age(now - s.since)}", style="italic")
-                if s.reason:
-                    reason = s.reason if len(s.reason) <= 60 else s.reason[:59] + "…"
-                    badges.append(f" ({reason})", style="dim")
-            badges.append("  ")
+        badges = source_badges(
+            feed.statuses.values(), self.hidden_sources, self._config_filters, now
+        )
         if not feed.received:
             # Nothing to show yet: the view says why, in full (the badges may be cut).
-            self._view.set_placeholder(self._why_empty(now))
+            self._view.set_placeholder(why_empty(feed, now))
         self._dropped_shown = feed.dropped
         self._version_shown = feed.version
         # What the operator must never miss (paused, dropped lines, active filters) goes to the
@@ -363,13 +320,7 @@ class LogsPane(Pane):
                 at, hits = self._search_at
                 found = f" {at}/{hits}" if hits else " (no match)"
             tail.append(f"  search:{self.search}{found}", style="italic")
-        width = line.size.width
-        room = width - tail.cell_len
-        if width and badges.cell_len > room:
-            badges.truncate(max(room - 1, 0), overflow="ellipsis")
-            badges.append(" ")
-        badges.append_text(tail)
-        badges.no_wrap, badges.overflow = True, "ellipsis"
+        badges = fit_status(badges, tail, line.size.width)
         # One fixed line: redraw it without a layout pass (this runs on every flush).
         line.update(badges, layout=False)
 
@@ -377,30 +328,6 @@ class LogsPane(Pane):
         self._render_status()
         if self.wrap and self._view.scrollable_content_region.width != self._wrap_width:
             self._rerender()  # rows were cut to the old width
-
-    def _why_empty(self, now: float) -> str:
-        assert self.feed is not None
-        lines = []
-        for s in self.feed.statuses.values():
-            if s.state is SourceState.LIVE:
-                continue
-            reason = sanitize(s.reason, max_len=500, keep_sgr=False)
-            age = format_age(now - s.since)
-            lines.append(
-                f"{STATE_GLYPH[s.state]} {s.name}: {s.state.value} for {age}"
-                + (f" — {reason}" if reason else "")
-            )
-        if not lines:
-            lines.append("Waiting for the first line…")
-        for entry in self.feed.entries:
-            rules = [f"matching {entry.filter!r}"] if entry.filter else []
-            rules += [f"not matching {entry.exclude!r}"] if entry.exclude else []
-            if rules:
-                lines.append(
-                    f"{entry.name} shows only lines {' and '.join(rules)} (`filter:` / `exclude:`"
-                    " in its config entry)"
-                )
-        return "\n".join(lines)
 
     # ---- keys -----------------------------------------------------------------------------------
 

@@ -1,0 +1,121 @@
+"""The Logs pane's status line and empty-view message: one badge per source, state at the right.
+
+Pure functions of the feed's statuses and the pane's settings, so that what the operator reads
+about each source is decided in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+
+from cockpit.sources.logs.base import SourceState
+from cockpit.text.age import format_age
+from cockpit.text.sanitize import sanitize
+from cockpit.ui.log_feed import LogFeed, SourceStatus
+from cockpit.ui.widgets.log_highlight import colour_for
+
+STATE_GLYPH = {
+    SourceState.CONNECTING: "○",
+    SourceState.LIVE: "●",
+    SourceState.RECONNECTING: "◌",
+    SourceState.STALE: "◌",
+    SourceState.ENDED: "■",
+    SourceState.ERROR: "✖",
+}
+REASON_CELLS = 60
+"""Longest reason a badge shows (the empty view shows it whole)."""
+
+
+def grep_label(include: str | None, exclude: str | None) -> str:
+    """``/ERROR/`` and ``!/debug/``, as grep's patterns are often written, cut to stay short."""
+
+    def cut(pattern: str) -> str:
+        return pattern if len(pattern) <= 16 else pattern[:15] + "…"
+
+    parts = [f"/{cut(include)}/"] if include else []
+    parts += [f"!/{cut(exclude)}/"] if exclude else []
+    return sanitize(" ".join(parts), keep_sgr=False)
+
+
+def count_label(n: int) -> str:
+    """``999``, ``12.3k``, ``4.56M``."""
+    if n < 1000:
+        return str(n)
+    if n < 1_000_000:
+        return f"{n / 1000:.1f}k"
+    return f"{n / 1_000_000:.2f}M"
+
+
+def source_badges(
+    statuses: Iterable[SourceStatus], hidden: set[str], greps: dict[str, str], now: float
+) -> Text:
+    """A badge per source: state glyph, name in its colour, lines, config filter, trouble.
+
+    Args:
+        statuses: The sources' states, in display order.
+        hidden: Sources toggled off (struck through).
+        greps: Source -> label of its config filter (see :func:`grep_label`).
+        now: ``time.monotonic()``, for the age of a state.
+    """
+    badges = Text()
+    for s in statuses:
+        style = "dim strike" if s.name in hidden else colour_for(s.name)
+        badges.append(f"{STATE_GLYPH[s.state]} {s.name}", style=style)
+        if s.lines:
+            badges.append(f" {count_label(s.lines)}", style="dim")
+        grep = greps.get(s.name)
+        if grep:
+            badges.append(f" {grep}", style="dim")
+        if s.state is SourceState.ENDED:
+            # The exact total matters once a source is done (e.g. a one-shot command).
+            badges.append(f" ended · {s.lines} lines", style="italic")
+        elif s.state is not SourceState.LIVE:
+            badges.append(f" {s.state.value} {format_age(now - s.since)}", style="italic")
+            if s.reason:
+                reason = s.reason
+                if len(reason) > REASON_CELLS:
+                    reason = reason[: REASON_CELLS - 1] + "…"
+                badges.append(f" ({reason})", style="dim")
+        badges.append("  ")
+    return badges
+
+
+def fit_status(badges: Text, tail: Text, width: int) -> Text:
+    """One line: the badges, cut with "…" when needed, then ``tail`` kept whole at the right.
+
+    The tail holds what must never be missed (paused, dropped lines, active filters).
+    """
+    room = width - tail.cell_len
+    if width and badges.cell_len > room:
+        badges.truncate(max(room - 1, 0), overflow="ellipsis")
+        badges.append(" ")
+    badges.append_text(tail)
+    badges.no_wrap, badges.overflow = True, "ellipsis"
+    return badges
+
+
+def why_empty(feed: LogFeed, now: float) -> str:
+    """What an empty view says: each source not live and why, and the config's filters."""
+    lines = []
+    for s in feed.statuses.values():
+        if s.state is SourceState.LIVE:
+            continue
+        reason = sanitize(s.reason, max_len=500, keep_sgr=False)
+        age = format_age(now - s.since)
+        lines.append(
+            f"{STATE_GLYPH[s.state]} {s.name}: {s.state.value} for {age}"
+            + (f" — {reason}" if reason else "")
+        )
+    if not lines:
+        lines.append("Waiting for the first line…")
+    for entry in feed.entries:
+        rules = [f"matching {entry.filter!r}"] if entry.filter else []
+        rules += [f"not matching {entry.exclude!r}"] if entry.exclude else []
+        if rules:
+            lines.append(
+                f"{entry.name} shows only lines {' and '.join(rules)} (`filter:` / `exclude:`"
+                " in its config entry)"
+            )
+    return "\n".join(lines)
