@@ -247,19 +247,24 @@ async def test_cancel_is_prompt_while_following(kube_api: KubeApiHandle) -> None
     await assert_cancel_closes_streams(task, lambda: server.open_streams("log"))
 
 
+def _cli_config(kube: KubeApiHandle, path: Path, extra: str = "") -> Path:
+    """A config whose `web` source follows deployment web in the stand-in's namespace."""
+    path.write_text(
+        "environments:\n"
+        f"  staging: {{kubernetes: {{context: {kube.context}, namespace: {kube.namespace}, "
+        f"kubeconfig: '{kube.kubeconfig}'}}}}\n"
+        "logs:\n  - name: web\n    kubernetes: {deployment: web}\n" + extra
+    )
+    return path
+
+
 def test_cli_no_follow_prints_each_pod(kube_api: KubeApiHandle, tmp_path: Path) -> None:
     server, ns = kube_api.server, kube_api.namespace
     server.add_deployment(ns, "web", replicas=2)
     pods = server.pod_names(ns, "web-")
     for pod in pods:
         server.append_log(ns, pod, [f"hello from {pod}"])
-    config = tmp_path / "cockpit.yaml"
-    config.write_text(
-        "environments:\n"
-        f"  staging: {{kubernetes: {{context: {kube_api.context}, namespace: {ns}, "
-        f"kubeconfig: '{kube_api.kubeconfig}'}}}}\n"
-        "logs:\n  - name: web\n    kubernetes: {deployment: web}\n"
-    )
+    config = _cli_config(kube_api, tmp_path / "cockpit.yaml")
     argv = [sys.executable, "-m", "cockpit", "--config", str(config), "logs", "web", "--no-follow"]
     out = subprocess.run(argv, capture_output=True, timeout=30, check=False)
     assert out.returncode == 0, out.stderr
@@ -267,6 +272,41 @@ def test_cli_no_follow_prints_each_pod(kube_api: KubeApiHandle, tmp_path: Path) 
         f"web/{pod} │ hello from {pod}" for pod in pods
     ]
     _only_the_given_context(kube_api)
+
+
+def test_cli_previous_shows_why_a_crash_looping_container_died(
+    kube_api: KubeApiHandle, tmp_path: Path
+) -> None:
+    server, ns = kube_api.server, kube_api.namespace
+    server.add_deployment(ns, "web", replicas=2)
+    crashing, healthy = server.pod_names(ns, "web-")
+    server.append_log(ns, crashing, ["starting", "FATAL cannot reach database"])
+    server.set_pod_state(ns, crashing, waiting_reason="CrashLoopBackOff", restart_count=1)
+    server.append_log(ns, crashing, ["starting again"])
+    server.append_log(ns, healthy, ["serving"])
+    config = _cli_config(
+        kube_api, tmp_path / "cockpit.yaml", "  - name: app\n    file: {path: app.log}\n"
+    )
+    cockpit = [sys.executable, "-m", "cockpit", "--config", str(config), "logs"]
+    out = subprocess.run([*cockpit, "web", "--previous"], capture_output=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    # The instance before the restart, not the current one; the pod that never restarted says
+    # so on stderr.
+    assert out.stdout.decode().splitlines() == [
+        f"web/{crashing} │ starting",
+        f"web/{crashing} │ FATAL cannot reach database",
+    ]
+    assert f'previous terminated container "web" in pod "{healthy}" not found' in (
+        out.stderr.decode()
+    )
+    log_reads = [r for r in server.requests if r.path.endswith("/log")]
+    assert log_reads and all(
+        r.param("previous") == "true" and r.param("follow") is None for r in log_reads
+    )
+    # Other kinds have no previous instance: a usage error, not a silent current read.
+    out = subprocess.run([*cockpit, "app", "--previous"], capture_output=True, timeout=30)
+    assert out.returncode == 2
+    assert b"--previous reads restarted Kubernetes containers; not for app (file)" in out.stderr
 
 
 async def test_hostile_pod_output_is_sanitized(kube_api: KubeApiHandle) -> None:

@@ -569,23 +569,25 @@ class Handler(BaseHTTPRequestHandler):
                     f"{waiting.get('reason', '')}",
                 )
             )
-        if self._flag("previous"):
-            # Not modelled: say so loudly rather than answer with the current logs.
-            self.record.handled = False
-            raise ApiError(
-                objects.status(
-                    400,
-                    "BadRequest",
-                    f'previous terminated container "{container}" in pod "{name}" not found '
-                    "(the Kubernetes API stand-in keeps no previous container logs)",
+        previous = self._flag("previous")
+        earlier: list[LogLine] | None = None
+        if previous:
+            earlier = state.previous_log_lines(namespace, name, container)
+            if earlier is None:
+                raise ApiError(
+                    objects.status(
+                        400,
+                        "BadRequest",
+                        f'previous terminated container "{container}" in pod "{name}" not found',
+                    )
                 )
-            )
         since_ns = self._since_ns()
         tail = self._q("tailLines")
         limit = self._q("limitBytes")
         budget = int(limit) if limit else None
         stamps = self._flag("timestamps")
-        follow = self._flag("follow")
+        # A previous instance has ended: its log is read whole even when following is asked.
+        follow = self._flag("follow") and not previous
 
         def render(lines: list[LogLine]) -> bytes:
             out = b"".join(
@@ -595,7 +597,11 @@ class Handler(BaseHTTPRequestHandler):
             )
             return out
 
-        lines = state.log_lines(namespace, name, container)
+        lines = (
+            earlier
+            if previous and earlier is not None
+            else state.log_lines(namespace, name, container)
+        )
         sent = len(lines)
         first = [ln for ln in lines if since_ns is None or ln.ts_ns >= since_ns]
         if tail is not None:

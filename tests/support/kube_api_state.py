@@ -93,6 +93,8 @@ class KubeState:
         self._objects: dict[str, dict[tuple[str, str], Obj]] = {r: {} for r in RESOURCES}
         self._history: list[Change] = []
         self._logs: dict[tuple[str, str, str], list[LogLine]] = {}
+        self._previous_logs: dict[tuple[str, str, str], list[LogLine]] = {}
+        """The log of each container's instance before its last restart, as the kubelet keeps."""
         self._last_log_ns = 0
         self._ip_counter = 0
         self._name_counter = 0
@@ -157,6 +159,12 @@ class KubeState:
         """All stored log lines of one container (oldest first)."""
         with self.lock:
             return list(self._logs.get((namespace, pod, container), []))
+
+    def previous_log_lines(self, namespace: str, pod: str, container: str) -> list[LogLine] | None:
+        """The log of a container's previous instance, or None when it never restarted."""
+        with self.lock:
+            lines = self._previous_logs.get((namespace, pod, container))
+            return None if lines is None else list(lines)
 
     def container_running(self, namespace: str, pod: str, container: str) -> bool:
         """Whether a container of an existing pod is in the running state."""
@@ -381,7 +389,12 @@ class KubeState:
                     objects.status(400, "BadRequest", f'container "{container}" not found in pod')
                 )
             for cs in targets:
+                restarts = int(cs.get("restartCount", 0))
                 self._apply_container_state(cs, now, ready, waiting_reason, restart_count, message)
+                if int(cs.get("restartCount", 0)) > restarts:
+                    # A restart: the log so far becomes the previous instance's, a new one starts.
+                    key = (namespace, name, cs["name"])
+                    self._previous_logs[key] = self._logs.pop(key, [])
             if phase is not None:
                 status["phase"] = phase
                 if phase in ("Succeeded", "Failed"):

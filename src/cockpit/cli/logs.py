@@ -66,6 +66,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-follow", action="store_true", help="print what is there now and exit")
     parser.add_argument(
+        "--previous",
+        action="store_true",
+        help="kubernetes: the logs of each container before its last restart (why it crashed)",
+    )
+    parser.add_argument(
         "--timestamps",
         action="store_true",
         help="start each line with its time (UTC, from the line when it has one, else when read)",
@@ -107,11 +112,20 @@ def run(args: argparse.Namespace) -> int:
             for entry, _env in picked
         ]
         since = time.time() - parse_duration(args.since) if args.since else None
+        if args.previous:
+            others = [
+                f"{entry.name} ({entry.kind})" for entry, _ in picked if entry.kind != "kubernetes"
+            ]
+            if others:
+                raise LookupError(
+                    f"--previous reads restarted Kubernetes containers; not for {', '.join(others)}"
+                )
     except (LookupError, FilterError, ValueError) as exc:
         print(f"cockpit logs: {exc}", file=sys.stderr)
         return 2
-    tail = args.tail if args.tail is not None else (TAIL_ALL if args.no_follow else None)
-    options = StreamOptions(follow=not args.no_follow, tail=tail, since=since)
+    once = args.no_follow or args.previous  # a previous instance has ended: read it whole
+    tail = args.tail if args.tail is not None else (TAIL_ALL if once else None)
+    options = StreamOptions(follow=not once, tail=tail, since=since, previous=args.previous)
     try:
         sources = [
             build_source(
@@ -133,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         timestamps=args.timestamps,
         as_json=args.json,
         # One-shot reads of several sources are printed merged by time at the end.
-        merge=args.no_follow and len(sources) > 1,
+        merge=once and len(sources) > 1,
     )
     states = asyncio.run(stream(sources, filters, printer))
     if printer.closed:

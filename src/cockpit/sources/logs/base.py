@@ -106,12 +106,16 @@ class StreamOptions:
         since: Epoch seconds; older lines are dropped (sources that can ask their backend for
             this do, the rest filter on each line's time).
         max_len: Visible characters kept per line.
+        previous: Read each container's previous instance (before its last restart: why a
+            crash-looping container died) instead of the current one. Kubernetes only; such a
+            read always ends.
     """
 
     follow: bool = True
     tail: int | None = None
     since: float | None = None
     max_len: int = MAX_LINE
+    previous: bool = False
 
 
 class Backoff:

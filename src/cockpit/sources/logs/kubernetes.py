@@ -403,7 +403,9 @@ class KubernetesSource(LogSource):
 
     def _params(self, container: str, resume: ResumeFilter, *, from_tail: bool) -> dict[str, str]:
         params = {"container": container, "timestamps": "true"}
-        if self.options.follow:
+        if self.options.previous:
+            params["previous"] = "true"
+        elif self.options.follow:
             params["follow"] = "true"
         if resume.last_ns is not None:
             params["sinceTime"] = rfc3339_nano(resume.last_ns)
