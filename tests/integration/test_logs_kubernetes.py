@@ -296,8 +296,10 @@ def test_cli_previous_shows_why_a_crash_looping_container_died(
         f"web/{crashing} │ starting",
         f"web/{crashing} │ FATAL cannot reach database",
     ]
-    assert f'previous terminated container "web" in pod "{healthy}" not found' in (
+    assert (
         out.stderr.decode()
+        .rstrip()
+        .endswith(f'previous terminated container "web" in pod "{healthy}" not found')
     )
     log_reads = [r for r in server.requests if r.path.endswith("/log")]
     assert log_reads and all(

@@ -330,7 +330,8 @@ class KubernetesSource(LogSource):
         for origin in [o for o in self._decoders if o == pod.name or o.startswith(f"{pod.name}/")]:
             del self._decoders[origin]  # a pod that ended is never followed again
         live = sum(1 for o in self._origins.values() if o.state is LIVE)
-        self._note = f"{why}; {live} other stream(s) still followed" if live else why
+        followed = live and self.options.follow  # a one-shot read follows nothing
+        self._note = f"{why}; {live} other stream(s) still followed" if followed else why
         self._update(sink)
         self._changed.set()
         return why
