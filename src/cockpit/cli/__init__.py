@@ -20,7 +20,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("cockpit.cli.validate", "check a config file; exit 0 valid, 2 invalid"),
     "config": ("cockpit.cli.config_cmd", "config helpers: `config schema` prints the JSON Schema"),
     "check": ("cockpit.cli.check", "run health checks once (or --watch); exit 1 if any not UP"),
-    "logs": ("cockpit.cli.logs", "print a log source's lines, sanitized, like stern"),
+    "logs": ("cockpit.cli.logs", "print log sources' lines, sanitized, like stern"),
     "metrics": ("cockpit.cli.metrics", "print current metric values"),
     "checklist": ("cockpit.cli.checklist", "list, tick and export checklists"),
     "runbook": ("cockpit.cli.runbook", "import a Markdown runbook into checklists and procedures"),
