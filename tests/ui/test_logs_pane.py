@@ -392,6 +392,28 @@ async def test_up_and_down_recall_earlier_filters(make_app: AppFactory, tmp_path
         assert pane.query_one("#log-input", Input).value == ""
 
 
+async def test_switching_environment_follows_the_new_one(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    _append(tmp_path / "app.log", *(f"INFO local {i}" for i in range(50)))
+    _append(tmp_path / "prod.log", "INFO prod one")
+    config = {
+        "environments": {"local": {"protection": "none"}, "prod": {}},
+        "logs": [
+            {"name": "app", "file": {"path": str(tmp_path / "app.log")}, "environments": ["local"]},
+            {"name": "web", "file": {"path": str(tmp_path / "prod.log")}, "environments": ["prod"]},
+        ],
+    }
+    async with _logs(make_app, config, (120, 30), 50) as (app, pilot, pane, view):
+        await pilot.press("pageup", "o", "space", "enter")
+        assert not pane.follow and pane.hidden_sources == {"app"}
+        await pilot.press("slash", *"INFO", "enter")
+        app.switch_environment("prod")
+        await _until(pilot, lambda: view.line_count == 1)
+        assert pane.follow and pane.new_while_paused == 0 and pane.hidden_sources == set()
+        assert view.lines[0].endswith("INFO prod one") and pane.include == "INFO"
+
+
 async def test_sources_can_be_hidden_and_shown_again(make_app: AppFactory, tmp_path: Path) -> None:
     log_file = tmp_path / "app.log"
     _append(log_file, "INFO one", "INFO two")

@@ -152,12 +152,20 @@ class LogsPane(Pane):
     # ---- feed -----------------------------------------------------------------------------------
 
     def attach(self, feed: LogFeed | None, note: str = "", terms: Iterable[str] = ()) -> None:
-        """Show a new feed (environment switch); clears the view."""
+        """Show a new feed (environment switch); clears the view and follows the new one.
+
+        Filters stay (the same question is often asked of the next environment); the pause,
+        hidden sources and search position belong to the lines that were shown.
+        """
         self.feed = feed
         self.buffer.clear()
         self._queue.clear()
         view = self._view
         view.clear()
+        self.follow = view.auto_scroll = True
+        self.new_while_paused = 0
+        self.hidden_sources = set()
+        self._search_from, self._search_at = -1, None
         self.highlighter.set_terms(list(terms))
         names = feed.names if feed else []
         self._prefix_width = max((len(n) for n in names), default=8)
