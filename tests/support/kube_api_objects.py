@@ -13,12 +13,13 @@ import copy
 import functools
 import hashlib
 import json
-import os
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from tests.support.shared_fixtures import shared_fixtures_dir
 
 Obj = dict[str, Any]
 
@@ -94,11 +95,8 @@ _SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 
 
 def fixtures_dir() -> Path:
-    """Return the shared fixtures folder (``COCKPIT_FIXTURES`` overrides the default)."""
-    env = os.environ.get("COCKPIT_FIXTURES")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+    """Return the repository's fixtures folder (``tests/fixtures``)."""
+    return shared_fixtures_dir()
 
 
 @functools.cache

@@ -1,32 +1,17 @@
-"""Locate the read-only, real-shaped API fixtures (published examples) shared by the tests."""
+"""The read-only, real-shaped API fixtures (published examples) kept in ``tests/fixtures``."""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-ENV_VAR = "COCKPIT_FIXTURES"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def shared_fixtures_dir() -> Path:
-    """The fixtures directory: ``$COCKPIT_FIXTURES``, else ``shared/fixtures`` beside the repo.
-
-    With the repository at /work/main the default is /work/shared/fixtures.
-
-    Raises:
-        FileNotFoundError: Neither location exists; the message says how to point at it.
-    """
-    candidates: list[Path] = []
-    if os.environ.get(ENV_VAR):
-        candidates.append(Path(os.environ[ENV_VAR]))
-    candidates.append(Path(__file__).resolve().parents[3] / "shared" / "fixtures")
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    tried = ", ".join(str(c) for c in candidates)
-    raise FileNotFoundError(f"API fixtures not found (tried {tried}); set {ENV_VAR}")
+    """The repository's fixtures folder (``tests/fixtures``; see its SOURCES.md)."""
+    return FIXTURES
 
 
 def load_fixture(relative: str) -> Any:
