@@ -73,6 +73,7 @@ def make_app() -> Callable[..., CockpitApp]:
         settings: dict[str, Any] = {
             "live": False,
             "clock": lambda: FIXED_EPOCH,
+            "user": "tester",
             "store": Store.memory(),
             **overrides,
         }

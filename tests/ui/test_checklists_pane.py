@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.widgets import OptionList
@@ -12,6 +13,7 @@ from cockpit.state.store import Store
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.screens.note import NoteScreen
 from cockpit.ui.widgets.checklists_pane import ChecklistsPane
+from tests.ui.conftest import FIXED_EPOCH
 
 AppFactory = Callable[..., CockpitApp]
 
@@ -40,7 +42,9 @@ async def test_tick_is_stored_and_survives_restart(make_app: AppFactory, tmp_pat
     store.close()
 
     reopened = Store.open(db)
-    states = ChecklistBook(reopened).state("local", DAILY_HOST_CHECKLIST)
+    # The app's clock is pinned: read the run it ticked, not today's.
+    book = ChecklistBook(reopened, clock=lambda: datetime.fromtimestamp(FIXED_EPOCH, UTC))
+    states = book.state("local", DAILY_HOST_CHECKLIST, book.current_period(DAILY_HOST_CHECKLIST))
     assert states[first].done and states[first].who == "tester"
     app2 = make_app(store=reopened)
     async with app2.run_test(size=(160, 45)) as pilot:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -42,9 +42,10 @@ class AuditRecord:
 class AuditLog:
     """Writes and reads audit records; there is no way to change or remove one."""
 
-    def __init__(self, store: Store) -> None:
-        """Use ``store`` for every read and write."""
+    def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now) -> None:
+        """Use ``store`` for every read and write, ``clock`` for the time of each record."""
         self._store = store
+        self._clock = clock
 
     def record(
         self,
@@ -80,7 +81,7 @@ class AuditLog:
             cur = conn.execute(
                 "INSERT INTO audit (ts, kind, environment, who, summary, details) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (to_iso(utc_now()), kind, environment, who, summary, payload),
+                (to_iso(self._clock()), kind, environment, who, summary, payload),
             )
             row_id = cur.lastrowid
         if row_id is None:  # pragma: no cover - sqlite3 always sets it after an INSERT

@@ -9,6 +9,7 @@ month) or, for incident and one-off checklists, is an explicit run id such as th
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Literal, get_args
@@ -180,10 +181,28 @@ def _is_calendar_period(cadence: str, text: str) -> bool:
 class ChecklistBook:
     """Ticks of checklist runs, kept in the store, each mirrored in the audit trail."""
 
-    def __init__(self, store: Store, audit: AuditLog | None = None) -> None:
-        """Record into ``store``; audit records go to ``audit`` (a new AuditLog when None)."""
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditLog | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        """Record into ``store``; audit records go to ``audit`` (a new AuditLog when None).
+
+        ``clock`` gives the time of every tick and the current period, so a caller that shows
+        a fixed moment (a test, a replay) sees the same day in the store and on screen.
+        """
         self._store = store
-        self._audit = audit or AuditLog(store)
+        self._clock = clock
+        self._audit = audit or AuditLog(store, clock)
+
+    def now(self) -> datetime:
+        """The book's current time (aware, UTC)."""
+        return self._clock()
+
+    def current_period(self, checklist: Checklist) -> str:
+        """The run of ``checklist`` that is current by the book's clock."""
+        return resolve_period(checklist, None, self._clock())
 
     def tick(
         self,
@@ -240,10 +259,10 @@ class ChecklistBook:
         item = checklist.item(item_id)
         if not env.strip() or not who.strip():
             raise ValueError("a tick needs an environment and a who")
-        run = resolve_period(checklist, period)
+        at = self._clock()
+        run = resolve_period(checklist, period, at)
         if note is not None:
             note = note.strip() or None
-        at = utc_now()
         verb = "ticked" if done else "unticked"
         with self._store.write() as conn:
             cur = conn.execute(
@@ -276,7 +295,7 @@ class ChecklistBook:
         Items nobody touched are ``TickState(done=False)``. Events for items since removed from
         the definition are left out here but stay in :meth:`history`.
         """
-        run = resolve_period(checklist, period)
+        run = resolve_period(checklist, period, self._clock())
         rows = self._store.read(
             "SELECT e.item_id, e.done, e.who, e.at, e.note FROM checklist_events AS e "
             "JOIN (SELECT item_id, MAX(id) AS last FROM checklist_events "
@@ -310,7 +329,7 @@ class ChecklistBook:
         params: list[str] = [env, checklist.id]
         if period is not None:
             sql += " AND period = ?"
-            params.append(resolve_period(checklist, period))
+            params.append(resolve_period(checklist, period, self._clock()))
         if item_id is not None:
             sql += " AND item_id = ?"
             params.append(item_id)
@@ -344,7 +363,7 @@ class ChecklistBook:
 
         Notes and names are flattened to one line so they cannot break the report's structure.
         """
-        run = resolve_period(checklist, period)
+        run = resolve_period(checklist, period, self._clock())
         states = self.state(env, checklist, run)
         done = sum(s.done for s in states.values())
         lines = [
@@ -354,7 +373,7 @@ class ChecklistBook:
             f"- Period: {run} ({checklist.cadence})",
             f"- Checklist: {checklist.id} (source: {_one_line(checklist.source)})",
             f"- Progress: {done}/{len(states)} done",
-            f"- Exported: {_when(utc_now())}",
+            f"- Exported: {_when(self._clock())}",
             "",
         ]
         for item in checklist.items:

@@ -7,6 +7,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -62,7 +63,14 @@ class AppContext:
     live: bool = True
     """False stops the background samplers (tests feed data by hand)."""
     clock: Callable[[], float] = time.time
+    """Wall-clock seconds since the epoch: the one source of "now" for everything shown."""
+    user: str = field(default_factory=current_user)
+    """Who ticks and acts (recorded with every tick and audit record)."""
     base_dir: Path = field(default_factory=Path.cwd)
+
+    def now(self) -> datetime:
+        """The context's clock as an aware UTC datetime."""
+        return datetime.fromtimestamp(self.clock(), UTC)
 
 
 FULL_GC_EVERY = 60.0
@@ -238,6 +246,7 @@ class CockpitApp(App[int]):
         banner = self.query_one(EnvBanner)
         banner.clock = context.clock
         self.query_one(HealthPane).clock = context.clock
+        self.query_one(LogsPane).clock = context.clock
         banner.env_count = len(context.config.environments)
         self._apply_environment()
         self.set_interval(1.0, self._tick, name="freshness")
@@ -331,7 +340,9 @@ class CockpitApp(App[int]):
             self.start_logs()
         store = self.context.store
         self.query_one(ChecklistsPane).bind(
-            ChecklistBook(store) if store is not None else None, self.env_name, current_user()
+            ChecklistBook(store, clock=self.context.now) if store is not None else None,
+            self.env_name,
+            self.context.user,
         )
 
     def switch_environment(self, name: str) -> None:

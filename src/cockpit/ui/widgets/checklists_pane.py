@@ -17,7 +17,6 @@ from cockpit.state.checklists import (
     ChecklistBook,
     ChecklistItem,
     TickState,
-    resolve_period,
 )
 from cockpit.ui.widgets.pane import Pane
 
@@ -117,7 +116,7 @@ class ChecklistsPane(Pane):
         description="read checklist ticks",
     )
     def _load(self, book: ChecklistBook, environment: str, checklist: Checklist) -> None:
-        period = resolve_period(checklist, None)
+        period = book.current_period(checklist)
         states = book.state(environment, checklist, period)
         self.post_message(ChecklistLoaded(ChecklistView(checklist, period, states)))
 
@@ -219,7 +218,8 @@ class ChecklistsPane(Pane):
         target = (not current) if done is None else done
         self.pending.add(item_id)
         self._render_view()
-        self._write(self.book, self.environment, self.view.checklist, item_id, target, note)
+        view = self.view
+        self._write(self.book, self.environment, view.checklist, view.period, item_id, target, note)
 
     @work(thread=True, group="checklists", exit_on_error=False, description="record a tick")
     def _write(
@@ -227,16 +227,18 @@ class ChecklistsPane(Pane):
         book: ChecklistBook,
         env: str,
         checklist: Checklist,
+        period: str,
         item_id: str,
         done: bool,
         note: str | None,
     ) -> None:
+        # The run on screen, even if midnight passed since it was shown: the operator ticks
+        # what they see.
         if done:
-            book.tick(env, checklist, item_id, self.who, note)
+            book.tick(env, checklist, item_id, self.who, note, period=period)
         else:
-            book.untick(env, checklist, item_id, self.who, note)
-        states = book.state(env, checklist, None)
-        period = resolve_period(checklist, None)
+            book.untick(env, checklist, item_id, self.who, note, period=period)
+        states = book.state(env, checklist, period)
         self.post_message(ChecklistLoaded(ChecklistView(checklist, period, states)))
 
     def action_next_checklist(self) -> None:
@@ -261,7 +263,7 @@ class ChecklistsPane(Pane):
     def _export(self, book: ChecklistBook, env: str, checklist: Checklist) -> None:
         from cockpit.state.reports import write_report
 
-        period = resolve_period(checklist, None)
+        period = book.current_period(checklist)
         path = write_report(
             f"{env}-{checklist.id}-{period}.md", book.export_markdown(env, checklist, period)
         )

@@ -7,7 +7,7 @@ import contextlib
 import json
 import time
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rich.text import Text
 from textual import events, work
@@ -97,6 +97,8 @@ class LogsPane(Pane):
     def __init__(self) -> None:
         super().__init__()
         self.feed: LogFeed | None = None
+        self.clock: Callable[[], float] = time.time
+        """Wall-clock seconds (the app's clock): names saved files."""
         self.buffer: deque[LogRow] = deque(maxlen=BUFFER_LINES)
         self.line_filter = LineFilter()
         self.include = ""
@@ -526,6 +528,6 @@ class LogsPane(Pane):
     def _save(self, lines: list[str]) -> None:
         from cockpit.state.reports import write_report
 
-        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(self.clock()))
         path = write_report(f"logs-{stamp}.log", "\n".join(lines) + "\n")
         self.app.call_from_thread(self.app.notify, f"Saved {len(lines)} lines to {path}", timeout=8)
