@@ -149,8 +149,13 @@ async def test_failed_worker_turns_pane_into_error(make_app: AppFactory) -> None
 async def test_quit_key(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        assert app.return_code is None
         await pilot.press("q")
-    assert app.return_code in (0, None)
+        # exit() sets the code at once; a `q` that did nothing leaves it None.
+        assert app.return_code == 0
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
 
 
 async def test_zoom_gives_focused_pane_the_screen_and_keeps_the_banner(

@@ -64,6 +64,8 @@ class AppContext:
     """False stops the background samplers (tests feed data by hand)."""
     clock: Callable[[], float] = time.time
     """Wall-clock seconds since the epoch: the one source of "now" for everything shown."""
+    monotonic: Callable[[], float] = time.monotonic
+    """Monotonic seconds for how long a source has been in its state (pinned in snapshots)."""
     user: str = field(default_factory=current_user)
     """Who ticks and acts (recorded with every tick and audit record)."""
     base_dir: Path = field(default_factory=Path.cwd)
@@ -521,7 +523,13 @@ class CockpitApp(App[int]):
             pane.attach(None, f"no log sources for {self.env_name}: add them under `logs:`")
             return
         terms = [term for cfg in entries for term in cfg.highlight]
-        feed = LogFeed(entries, self.env_name, self.context.base_dir, self.environment)
+        feed = LogFeed(
+            entries,
+            self.env_name,
+            self.context.base_dir,
+            self.environment,
+            clock=self.context.monotonic,
+        )
         self._log_feed = feed
         pane.attach(feed, terms=terms)
         self._run_logs(feed)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,13 +51,18 @@ class LogFeed:
         env_name: str,
         base_dir: Path,
         environment: Environment | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.entries = entries
+        self.clock = clock
+        """Monotonic seconds: when each source's state began, so badges can say for how long."""
         self.names = [entry.name for entry in entries]
         self.env_name = env_name
         self.base_dir = base_dir
         self.environment = environment
-        self.statuses: dict[str, SourceStatus] = {name: SourceStatus(name) for name in self.names}
+        self.statuses: dict[str, SourceStatus] = {
+            name: SourceStatus(name, since=clock()) for name in self.names
+        }
         self.dropped = 0
         """Lines the worker gave up because the screen took nothing for too long."""
         self.received = 0
@@ -101,7 +107,7 @@ class LogFeed:
         if reader is None:
             return []
         lines: list[LogRow] = []
-        now = time.monotonic()
+        now = self.clock()
         while len(lines) < max_lines:
             try:
                 message = reader.next()
@@ -126,12 +132,12 @@ class LogFeed:
 
     def set_status(self, name: str, state: SourceState, reason: str = "") -> None:
         """Record a state change."""
-        status = self.statuses.setdefault(name, SourceStatus(name))
+        status = self.statuses.setdefault(name, SourceStatus(name, since=self.clock()))
         if status.state is not state or status.reason != reason:
             self.version += 1
             status.state = state
             status.reason = reason
-            status.since = time.monotonic()
+            status.since = self.clock()
 
     def _count(self, counts: dict[str, int], now: float, *, live: bool) -> None:
         for name, count in counts.items():

@@ -197,11 +197,15 @@ class LogsPane(Pane):
                 # Scroll lock: the view stays exactly as it is (writing would prune lines off
                 # its top and move it); new lines wait and are counted.
                 self.new_while_paused += len(shown)
-            # The subtitle's age is redrawn by the app's 1 Hz tick, not at the frame rate.
-            self.updated_at = now
-            self.note = f"{len(feed.names)} sources"
-            if self.error is not None:
-                self.mark_fresh(self.note)
+            count = len(feed.names)
+            note = f"{count} source" if count == 1 else f"{count} sources"
+            if self.updated_at is None or self.error is not None or note != self.note:
+                # The first lines (or a recovery) must show on the border at once, not
+                # "waiting for data" until the next tick.
+                self.mark_fresh(note)
+            else:
+                # The subtitle's age is redrawn by the app's 1 Hz tick, not at the frame rate.
+                self.updated_at = now
         due = len(self._queue) <= FLOOD_ROWS or now - self._painted_at >= 1 / FLOOD_PAINT_HZ
         if not due:
             return
@@ -299,7 +303,7 @@ class LogsPane(Pane):
             text.no_wrap, text.overflow = True, "ellipsis"
             line.update(text, layout=False)
             return
-        now = time.monotonic()
+        now = feed.clock()
         badges = source_badges(
             feed.statuses.values(), self.hidden_sources, self._config_filters, now
         )
