@@ -391,7 +391,14 @@ def test_unwritable_folder_and_file_fall_back_to_memory(tmp_path: Path) -> None:
         locked.chmod(0o555 if as_root else 0o500)
         targets = [locked / "state.db", locked / "sub" / "state.db", ro_file_dir / "state.db"]
         if as_root:
-            src = Path(cockpit.__file__).resolve().parents[1]
+            # A copy of the package beside the targets: a clone may sit in a folder only its
+            # owner can enter (mktemp makes 0700 ones), and `nobody` must import it.
+            src = base / "pkg"
+            shutil.copytree(
+                Path(cockpit.__file__).resolve().parent,
+                src / "cockpit",
+                ignore=shutil.ignore_patterns("__pycache__"),
+            )
             try:
                 uid = pwd.getpwnam("nobody").pw_uid
             except KeyError:
