@@ -23,7 +23,13 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from cockpit.state.checklists import DAILY_HOST_CHECKLIST, Checklist, ChecklistBook
 from cockpit.state.paths import current_user
-from cockpit.ui.messages import HealthSnapshot, HostSampled, RetryRequested
+from cockpit.ui.messages import (
+    HealthSnapshot,
+    HostSampled,
+    RetryRequested,
+    StateWriteFailed,
+    WorkerFailed,
+)
 from cockpit.ui.terminal import terminal_hung_up
 from cockpit.ui.themes import register_themes
 from cockpit.ui.widgets.banner import EnvBanner
@@ -566,10 +572,24 @@ class CockpitApp(App[int]):
         self.exit(0)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self._worker_failed(event.worker)
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        self._worker_failed(message.worker)
+
+    def on_state_write_failed(self, message: StateWriteFailed) -> None:
+        # The banner is on every screen and layout: a lost write must not hide in one pane.
+        warning = None if message.reason is None else f"NOT SAVED: {message.reason}"
+        banner = self.query_one(EnvBanner)
+        banner.warning = warning or next(
+            (w for w in self.context.warnings if w.startswith("state")), None
+        )
+
+    def _worker_failed(self, worker: Worker[object]) -> None:
         # One failure handler for every worker: the pane behind it shows the reason.
-        if event.state is not WorkerState.ERROR or self.closing:
+        if self.closing:
             return
-        worker = event.worker
         pane_name = worker.group if worker.group in PANE_ORDER else None
         reason = f"{type(worker.error).__name__}: {worker.error}"
         if pane_name:
@@ -581,7 +601,13 @@ class CockpitApp(App[int]):
 
     def action_retry(self) -> None:
         """Retry the backend of the pane in focus (or the active pane)."""
-        self.post_message(RetryRequested(self.active_pane))
+        focused = self.screen.focused
+        pane = (
+            None
+            if focused is None
+            else next((a for a in focused.ancestors_with_self if isinstance(a, Pane)), None)
+        )
+        self.post_message(RetryRequested(pane.pane_id if pane else self.active_pane))
 
     def on_retry_requested(self, message: RetryRequested) -> None:
         if not self.started:
@@ -592,3 +618,5 @@ class CockpitApp(App[int]):
             self.start_health()
         if message.pane == "logs" and self.context.live:
             self.start_logs()
+        if message.pane == "checklists":
+            self.query_one(ChecklistsPane).retry_failed()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.message import Message
+from textual.worker import Worker
 
 from cockpit.sources.health.model import ServiceStatus
 from cockpit.sources.metrics.host import HostSample
@@ -19,6 +20,26 @@ class HostSampled(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, HostSampled)
+
+
+class WorkerFailed(Message):
+    """A widget's worker raised: carried up to the app's one failure handler.
+
+    Textual tells only the worker's own widget (``Worker.StateChanged`` does not bubble), so
+    panes forward their workers' failures with this message.
+    """
+
+    def __init__(self, worker: Worker[object]) -> None:
+        super().__init__()
+        self.worker = worker
+
+
+class StateWriteFailed(Message):
+    """Something the operator did could not be saved (a tick, a note); None clears the warning."""
+
+    def __init__(self, reason: str | None) -> None:
+        super().__init__()
+        self.reason = reason
 
 
 class RetryRequested(Message):

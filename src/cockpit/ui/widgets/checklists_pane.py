@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -18,7 +19,15 @@ from cockpit.state.checklists import (
     ChecklistItem,
     TickState,
 )
+from cockpit.state.store import StoreError
+from cockpit.ui.messages import StateWriteFailed
 from cockpit.ui.widgets.pane import Pane
+
+WRITE_ERRORS = (StoreError, sqlite3.Error, OSError)
+"""What a full disk, a locked or read-only database or a vanished state dir raise on a write."""
+
+FailureKey = tuple[str, str, str]
+"""(environment, checklist id, item id)."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,34 @@ class ChecklistView:
     checklist: Checklist
     period: str
     states: dict[str, TickState]
+
+
+@dataclass(frozen=True)
+class WriteFailure:
+    """A tick or untick the store refused: what the operator wanted, and why it failed."""
+
+    period: str
+    done: bool
+    note: str | None
+    reason: str
+
+
+class TickNotSaved(Message):
+    """A write failed; the item keeps the operator's intent until a retry saves it."""
+
+    def __init__(self, key: FailureKey, failure: WriteFailure) -> None:
+        super().__init__()
+        self.key = key
+        self.failure = failure
+
+
+class TickSaved(Message):
+    """A write reached the store; fresh states follow in the view."""
+
+    def __init__(self, key: FailureKey, view: ChecklistView) -> None:
+        super().__init__()
+        self.key = key
+        self.view = view
 
 
 class ChecklistLoaded(Message):
@@ -46,7 +83,13 @@ class ChecklistsPane(Pane):
     key = "4"
     stale_after = float("inf")  # the store is local: data never goes stale on its own
 
+    COMPONENT_CLASSES = {"checklist--failed"}
+
     DEFAULT_CSS = """
+    ChecklistsPane > .checklist--failed {
+        color: $status-down;
+        text-style: bold;
+    }
     ChecklistsPane > .checklist--heading {
         text-style: bold;
         width: 1fr;
@@ -79,7 +122,10 @@ class ChecklistsPane(Pane):
         self.who = "unknown"
         self.book: ChecklistBook | None = None
         self.view: ChecklistView | None = None
-        self.pending: set[str] = set()
+        self.pending: set[FailureKey] = set()
+        """Writes on their way to the store (shown as […])."""
+        self.failed: dict[FailureKey, WriteFailure] = {}
+        """Writes the store refused, kept across list and environment switches until saved."""
 
     def compose_body(self) -> ComposeResult:
         yield Label("", classes="checklist--heading", markup=False)
@@ -123,9 +169,47 @@ class ChecklistsPane(Pane):
     def on_checklist_loaded(self, message: ChecklistLoaded) -> None:
         message.stop()
         self.view = message.view
-        self.pending.clear()
         self._render_view()
-        self.mark_fresh(f"{self.environment}")
+        self._show_failures()
+
+    def on_tick_saved(self, message: TickSaved) -> None:
+        message.stop()
+        self.pending.discard(message.key)
+        self.failed.pop(message.key, None)
+        if message.key[:2] == (self.environment, message.view.checklist.id):
+            self.view = message.view
+        self._render_view()
+        self._show_failures()
+
+    def on_tick_not_saved(self, message: TickNotSaved) -> None:
+        message.stop()
+        self.pending.discard(message.key)
+        self.failed[message.key] = message.failure
+        self._render_view()
+        self._show_failures()
+
+    def _key(self, item_id: str) -> FailureKey:
+        checklist = self.checklist
+        return (self.environment, checklist.id if checklist else "", item_id)
+
+    def _show_failures(self) -> None:
+        """Border, pane message and banner say how many writes are not saved, or clear."""
+        if not self.failed:
+            self.post_message(StateWriteFailed(None))
+            self.mark_fresh(self.environment)
+            return
+        latest = list(self.failed.values())[-1].reason
+        count = len(self.failed)
+        what = "1 tick" if count == 1 else f"{count} ticks"
+        self.error = f"{what} NOT SAVED: {latest}; space on the item retries it"
+        self.post_message(StateWriteFailed(f"{what}: {latest}"))
+
+    def retry_failed(self) -> None:
+        """Try every unsaved write again, in the order they were made."""
+        if self.book is None:
+            return
+        for key, failure in list(self.failed.items()):
+            self._send(key, failure.period, failure.done, failure.note)
 
     def _render_view(self) -> None:
         view = self.view
@@ -145,8 +229,17 @@ class ChecklistsPane(Pane):
         for item in view.checklist.items:
             state = view.states.get(item.id, TickState(done=False))
             label = Text(no_wrap=False)
-            if item.id in self.pending:
+            failure = self.failed.get(self._key(item.id))
+            if self._key(item.id) in self.pending:
                 label.append("[…] ", style="bold")
+            elif failure is not None:
+                style = self.get_component_rich_style("checklist--failed", partial=True)
+                want = "tick" if failure.done else "untick"
+                label.append("[!] ", style=style)
+                label.append(item.text)
+                label.append(f"  — {want} NOT SAVED: {failure.reason}", style=style)
+                option_list.add_option(Option(label, id=item.id))
+                continue
             elif state.done:
                 label.append("[✓] ", style="bold green")
             else:
@@ -212,34 +305,55 @@ class ChecklistsPane(Pane):
         item_id = self._highlighted_id()
         if item_id is None or self.view is None or self.book is None:
             return
-        if item_id in self.pending:
+        key = self._key(item_id)
+        if key in self.pending:
+            return
+        failure = self.failed.get(key)
+        if failure is not None and done is None and note is None:
+            # Space on an unsaved item retries what the operator asked for, not its opposite.
+            self._send(key, failure.period, failure.done, failure.note)
             return
         current = self.view.states.get(item_id, TickState(done=False)).done
         target = (not current) if done is None else done
-        self.pending.add(item_id)
+        self._send(key, self.view.period, target, note)
+
+    def _send(self, key: FailureKey, period: str, done: bool, note: str | None) -> None:
+        checklist = next((c for c in self.checklists if c.id == key[1]), None)
+        if self.book is None or checklist is None:
+            return
+        self.pending.add(key)
         self._render_view()
-        view = self.view
-        self._write(self.book, self.environment, view.checklist, view.period, item_id, target, note)
+        self._write(self.book, checklist, key, period, done, note)
 
     @work(thread=True, group="checklists", exit_on_error=False, description="record a tick")
     def _write(
         self,
         book: ChecklistBook,
-        env: str,
         checklist: Checklist,
+        key: FailureKey,
         period: str,
-        item_id: str,
         done: bool,
         note: str | None,
     ) -> None:
+        env, _, item_id = key
         # The run on screen, even if midnight passed since it was shown: the operator ticks
         # what they see.
-        if done:
-            book.tick(env, checklist, item_id, self.who, note, period=period)
-        else:
-            book.untick(env, checklist, item_id, self.who, note, period=period)
-        states = book.state(env, checklist, period)
-        self.post_message(ChecklistLoaded(ChecklistView(checklist, period, states)))
+        try:
+            if done:
+                book.tick(env, checklist, item_id, self.who, note, period=period)
+            else:
+                book.untick(env, checklist, item_id, self.who, note, period=period)
+        except WRITE_ERRORS as exc:
+            reason = str(exc) or type(exc).__name__
+            self.post_message(TickNotSaved(key, WriteFailure(period, done, note, reason)))
+            return
+        try:
+            states = book.state(env, checklist, period)
+        except WRITE_ERRORS:
+            # Saved; only the re-read failed: keep the tick visible as the operator made it.
+            states = dict(self.view.states) if self.view else {}
+            states[item_id] = TickState(done=done, who=self.who, note=note)
+        self.post_message(TickSaved(key, ChecklistView(checklist, period, states)))
 
     def action_next_checklist(self) -> None:
         """Show the next checklist."""

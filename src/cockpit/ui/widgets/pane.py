@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from cockpit.text.age import format_age, format_freshness
 
@@ -66,6 +67,13 @@ class Pane(Vertical, can_focus=False):
         self.updated_at: float | None = None
         self.note: str = ""
         self.border_title = f"{self.key} {self.title}" if self.key else self.title
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Only this widget hears about its workers: pass failures up to the app's handler.
+        if event.state is WorkerState.ERROR:
+            from cockpit.ui.messages import WorkerFailed
+
+            self.post_message(WorkerFailed(event.worker))
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane--error", markup=False)
