@@ -150,3 +150,17 @@ async def test_held_lock_waits_bounded_then_reports_and_r_retries(
     finally:
         locker.kill()
         store.close()
+
+
+async def test_a_failing_pane_worker_reaches_the_app_handler(make_app: AppFactory) -> None:
+    store = Store.memory()
+    app = make_app(store=store)
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(ChecklistsPane)
+        await _until(pilot, lambda: pane.view is not None)
+        store.close()
+        # The read runs in the pane's worker; only the pane hears of its failure from Textual.
+        pane.reload()
+        await _until(pilot, lambda: pane.error is not None)
+        assert "closed" in (pane.error or "").lower()
+        assert pane.has_class("-error")
