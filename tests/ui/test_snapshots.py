@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from cockpit.sources.health.model import (
@@ -50,13 +51,13 @@ def test_production_80x24_metrics_tab(snap_compare: Any, make_app: AppFactory) -
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
-def _statuses() -> list[ServiceStatus]:
+def _statuses(env: str = "local") -> list[ServiceStatus]:
     now = FIXED_EPOCH
 
     def check(name: str, kind: str, status: Status, reason: str, ok: bool) -> CheckStatus:
         result = CheckResult(
             service=name,
-            environment="local",
+            environment=env,
             check=kind,
             kind=kind,
             status=status,
@@ -72,7 +73,7 @@ def _statuses() -> list[ServiceStatus]:
     return [
         ServiceStatus(
             "checkout",
-            "local",
+            env,
             Status.DOWN,
             42.0,
             "http: status 503 (want 200)",
@@ -81,7 +82,7 @@ def _statuses() -> list[ServiceStatus]:
         ),
         ServiceStatus(
             "postgres",
-            "local",
+            env,
             Status.UP,
             3.0,
             "connected",
@@ -112,3 +113,16 @@ def test_health_160x45(snap_compare: Any, make_app: AppFactory) -> None:
 
 def test_health_80x24(snap_compare: Any, make_app: AppFactory) -> None:
     assert snap_compare(make_app(SERVICES_CONFIG), terminal_size=(80, 24), run_before=_feed_health)
+
+
+@pytest.mark.parametrize("theme", ["cockpit-dark", "cockpit-light", "war-room"])
+def test_production_in_each_shipped_theme(
+    snap_compare: Any, make_app: AppFactory, theme: str
+) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _feed(pilot)
+        pilot.app.post_message(HealthSnapshot(_statuses("production")))
+        await pilot.pause()
+
+    app = make_app(SERVICES_CONFIG, environment="production", theme=theme)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)

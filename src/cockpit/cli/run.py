@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cockpit.ui.app import AppContext
+    from cockpit.ui.app import AppContext, CockpitApp
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -117,7 +117,22 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if app.started and app.context.store is not None:
             app.context.store.close()
+    return exit_status(app, result)
+
+
+def exit_status(app: CockpitApp, result: int | None) -> int:
+    """What the shell gets when the screen ends: 2 for a refused start, non-zero for a crash.
+
+    Textual returns the app's *result* (None after a crash) from ``run()``; its return code
+    says what happened. A crash is reported on stderr and never as success, so a war-room
+    wrapper that restarts on failure does restart.
+    """
     if app.startup_error:
         print(app.startup_error, file=sys.stderr)
         return 2
+    code = app.return_code
+    if code:
+        # Textual printed the traceback above; say plainly that the cockpit did not mean to stop.
+        print(f"cockpit: the screen ended unexpectedly (exit {code})", file=sys.stderr)
+        return code
     return int(result or 0)

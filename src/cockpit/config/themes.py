@@ -34,23 +34,48 @@ STATUS_VARIABLES = {
     "prod-banner": "#A40E26",
     "prod-banner-text": "#FFFFFF",
     "staging-banner": "#9E6A03",
+    # One colour per log source or pod (like stern); none of them is the ERROR red.
+    "log-source-1": "#39C5CF",
+    "log-source-2": "#D2A8FF",
+    "log-source-3": "#7EE787",
+    "log-source-4": "#E3B341",
+    "log-source-5": "#79C0FF",
+    "log-source-6": "#F778BA",
+    "log-source-7": "#A5D6FF",
+    "log-source-8": "#56D364",
+    "log-source-9": "#FFA657",
+    "log-source-10": "#BC8CFF",
+    "log-search": "#FFD33D",
 }
 """Variables every cockpit stylesheet may use; a theme that omits one gets this default."""
+LOG_SOURCE_COLOURS = 10
+"""How many ``log-source-N`` variables a theme has."""
 
 
 @dataclass(frozen=True)
 class ThemeSpec:
-    """A parsed theme file."""
+    """A parsed theme file.
+
+    Attributes:
+        lines: 1-based line of each value in the file (``primary``, ``variables.status-up``),
+            so a value found wrong later (a colour the UI cannot parse) is reported at its line.
+    """
 
     name: str
     dark: bool
     colours: dict[str, str]
     variables: dict[str, str] = field(default_factory=dict)
     origin: str = ""
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def where(self, key: str) -> str:
+        """``FILE:LINE`` of a key (just ``FILE`` when the key came from the defaults)."""
+        line = self.lines.get(key)
+        return f"{self.origin}:{line}" if line else self.origin
 
 
 class ThemeFileError(ValueError):
-    """A theme file that cannot be used; the message names the file."""
+    """A theme file that cannot be used; the message names the file and line."""
 
 
 def user_theme_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -60,31 +85,59 @@ def user_theme_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path(base) / "ops-cockpit" / "themes"
 
 
+def _key_lines(root: yaml.Node) -> dict[str, int]:
+    """Line of each top-level key's value and of each ``variables`` entry."""
+    lines: dict[str, int] = {}
+    if not isinstance(root, yaml.MappingNode):
+        return lines
+    for key, value in root.value:
+        name = str(key.value)
+        lines[name] = key.start_mark.line + 1
+        if name == "variables" and isinstance(value, yaml.MappingNode):
+            for sub_key, _ in value.value:
+                lines[f"variables.{sub_key.value}"] = sub_key.start_mark.line + 1
+    return lines
+
+
 def parse_theme(text: str, origin: str) -> ThemeSpec:
     """Parse one theme file's text.
 
     Raises:
-        ThemeFileError: when the file is not a mapping or misses required colours.
+        ThemeFileError: when the file is not a mapping, has unknown keys or misses ``primary``;
+            the message starts with ``FILE:LINE`` and says what to write instead.
     """
+    # The C parser when present: themes are read before the first frame.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        # The C parser when present: themes are read before the first frame.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        root = yaml.compose(text, Loader=loader)
         data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
-        raise ThemeFileError(f"{origin}: not valid YAML: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        at = f"{origin}:{mark.line + 1}" if mark is not None else origin
+        raise ThemeFileError(f"{at}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    lines = _key_lines(root) if root is not None else {}
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
-        raise ThemeFileError(f"{origin}: a theme is a mapping with at least `name` and `primary`")
-    unknown = set(data) - {"name", "dark", "variables", *COLOUR_KEYS}
-    if unknown:
         raise ThemeFileError(
-            f"{origin}: unknown keys {', '.join(sorted(unknown))}; "
-            f"allowed: name, dark, variables, {', '.join(COLOUR_KEYS)}"
+            f"{origin}:1: a theme is a mapping with at least `name` and `primary`, e.g.\n"
+            f'  name: my-theme\n  primary: "#4C9AFF"'
         )
+    allowed = {"name", "dark", "variables", *COLOUR_KEYS}
+    for key in data:
+        if key not in allowed:
+            raise ThemeFileError(
+                f"{origin}:{lines.get(str(key), 1)}: unknown key `{key}`; "
+                f"allowed: name, dark, variables, {', '.join(COLOUR_KEYS)}"
+            )
     if not isinstance(data.get("primary"), str):
-        raise ThemeFileError(f'{origin}: `primary` colour is required, e.g. primary: "#4C9AFF"')
+        raise ThemeFileError(
+            f"{origin}:{lines.get('primary', 1)}: `primary` colour is required, "
+            f'e.g. primary: "#4C9AFF"'
+        )
     variables = data.get("variables") or {}
     if not isinstance(variables, dict):
-        raise ThemeFileError(f"{origin}: `variables` must be a mapping of name: colour")
+        raise ThemeFileError(
+            f"{origin}:{lines.get('variables', 1)}: `variables` must be a mapping of name: colour"
+        )
     colours = {k: str(data[k]) for k in COLOUR_KEYS if data.get(k) is not None}
     merged = {**STATUS_VARIABLES, **{str(k): str(v) for k, v in variables.items()}}
     return ThemeSpec(
@@ -93,6 +146,7 @@ def parse_theme(text: str, origin: str) -> ThemeSpec:
         colours=colours,
         variables=merged,
         origin=origin,
+        lines=lines,
     )
 
 

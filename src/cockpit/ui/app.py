@@ -31,7 +31,7 @@ from cockpit.ui.messages import (
     WorkerFailed,
 )
 from cockpit.ui.terminal import terminal_hung_up
-from cockpit.ui.themes import register_themes
+from cockpit.ui.themes import register_themes, variable_defaults
 from cockpit.ui.widgets.banner import EnvBanner
 from cockpit.ui.widgets.checklists_pane import ChecklistsPane
 from cockpit.ui.widgets.health_pane import HealthPane
@@ -178,7 +178,8 @@ class CockpitApp(App[int]):
         self._full_gc_at = time.monotonic()
         self._health_feed: HealthFeed | None = None
         self._log_feed: LogFeed | None = None
-        self._theme_problems = register_themes(self)
+        self.cockpit_themes, self._theme_problems = register_themes(self)
+        """Themes `t` cycles through: the shipped ones and the user's that passed checks."""
         self.theme = "cockpit-dark"
 
     @property
@@ -236,8 +237,24 @@ class CockpitApp(App[int]):
             self.startup_error = str(exc)
             self.exit(2, return_code=2)
             return
+        if context.theme is not None and context.theme not in self.available_themes:
+            # Asked for by name on the command line: starting in another theme would hide
+            # the mistake, so refuse like any other bad option.
+            self.startup_error = self._unknown_theme(context.theme)
+            self.exit(2, return_code=2)
+            return
         self._cockpit_context = context
         self._start(context)
+
+    def _unknown_theme(self, name: str) -> str:
+        broken = [p for p in self._theme_problems if f"theme {name!r} skipped" in p]
+        if broken:
+            return f"cockpit: theme {name!r} cannot be used: {broken[0]}"
+        others = sorted(set(self.available_themes) - set(self.cockpit_themes))
+        return (
+            f"cockpit: unknown theme {name!r}; available: {', '.join(self.cockpit_themes)} "
+            f"(or one of Textual's: {', '.join(others)})"
+        )
 
     def _start(self, context: AppContext) -> None:
         self.env_name = context.environment
@@ -246,9 +263,7 @@ class CockpitApp(App[int]):
             if wanted != self.theme:
                 self.theme = wanted
         else:
-            self._theme_problems.append(
-                f"unknown theme {wanted!r}; available: {', '.join(sorted(self.available_themes))}"
-            )
+            self._theme_problems.append(self._unknown_theme(wanted).removeprefix("cockpit: "))
         if context.config.ui.keys:
             self.set_keymap(dict(context.config.ui.keys))
         banner = self.query_one(EnvBanner)
@@ -379,9 +394,13 @@ class CockpitApp(App[int]):
 
         self.push_screen(EnvironmentScreen(self.context.config.environments, self.env_name), chosen)
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The cockpit's variables for themes that do not set them (Textual's own included)."""
+        return {**super().get_theme_variable_defaults(), **variable_defaults()}
+
     def action_cycle_theme(self) -> None:
-        """Move to the next registered cockpit theme."""
-        names = sorted(n for n in self.available_themes if not n.startswith("textual-"))
+        """Move to the next cockpit theme (shipped and the user's; others via the palette)."""
+        names = self.cockpit_themes
         if not names:
             return
         index = names.index(self.theme) if self.theme in names else -1

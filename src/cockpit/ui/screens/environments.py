@@ -52,7 +52,8 @@ class EnvironmentScreen(ModalScreen[str | None]):
             label.append("● " if name == self._current else "  ")
             label.append(name, style="bold")
             if env.is_production:
-                label.append("  ▲ PRODUCTION", style="bold red")
+                colour = self.app.get_css_variables().get("status-down", "")
+                label.append("  ▲ PRODUCTION", style=f"bold {colour}".strip())
             if env.read_only:
                 label.append("  read-only", style="italic")
             if env.description:

@@ -83,9 +83,13 @@ class ChecklistsPane(Pane):
     key = "4"
     stale_after = float("inf")  # the store is local: data never goes stale on its own
 
-    COMPONENT_CLASSES = {"checklist--failed"}
+    COMPONENT_CLASSES = {"checklist--done", "checklist--failed"}
 
     DEFAULT_CSS = """
+    ChecklistsPane > .checklist--done {
+        color: $status-up;
+        text-style: bold;
+    }
     ChecklistsPane > .checklist--failed {
         color: $status-down;
         text-style: bold;
@@ -211,6 +215,10 @@ class ChecklistsPane(Pane):
         for key, failure in list(self.failed.items()):
             self._send(key, failure.period, failure.done, failure.note)
 
+    def theme_changed(self) -> None:
+        """Ticked and unsaved items carry theme colours."""
+        self._render_view()
+
     def _render_view(self) -> None:
         view = self.view
         if view is None:
@@ -241,7 +249,7 @@ class ChecklistsPane(Pane):
                 option_list.add_option(Option(label, id=item.id))
                 continue
             elif state.done:
-                label.append("[✓] ", style="bold green")
+                label.append("[✓] ", style=self.get_component_rich_style("checklist--done"))
             else:
                 label.append("[ ] ")
             label.append(item.text)

@@ -101,6 +101,12 @@ class HealthPane(Pane):
         self._add_service_columns()
         self._apply_visibility()
 
+    def theme_changed(self) -> None:
+        """Status colours are drawn into the rows: redraw them in the new theme's."""
+        if self.is_mounted:
+            self._render_services()
+            self._show_detail()
+
     # ---- services -----------------------------------------------------------------------------
 
     def _columns(self) -> list[tuple[str, str, int | None]]:

@@ -4,29 +4,32 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Mapping
 
 from rich.highlighter import Highlighter
 from rich.text import Text
+from textual.color import Color, ColorParseError
+
+from cockpit.config.themes import LOG_SOURCE_COLOURS, STATUS_VARIABLES
 
 PREFIX_SEPARATOR = " │ "
-PALETTE = (
-    "cyan",
-    "magenta",
-    "green",
-    "yellow",
-    "bright_blue",
-    "bright_magenta",
-    "bright_cyan",
-    "bright_green",
-    "orange1",
-    "orchid",
-)
 _LEVELS = re.compile(r"\b(FATAL|CRITICAL|ERROR|ERR|WARNING|WARN)\b", re.IGNORECASE)
 
 
-def colour_for(name: str) -> str:
-    """A stable colour for a source or pod name."""
-    return PALETTE[zlib.crc32(name.encode()) % len(PALETTE)]
+def theme_colour(variables: Mapping[str, str], name: str) -> str:
+    """A theme variable as a colour Rich can parse (themes may use Textual-only forms)."""
+    value = variables.get(name) or STATUS_VARIABLES[name]
+    try:
+        return Color.parse(value).hex
+    except ColorParseError:
+        return Color.parse(STATUS_VARIABLES[name]).hex
+
+
+def colour_for(name: str, variables: Mapping[str, str] = STATUS_VARIABLES) -> str:
+    """A stable colour for a source or pod name, from the theme's ``log-source-N`` colours."""
+    return theme_colour(
+        variables, f"log-source-{zlib.crc32(name.encode()) % LOG_SOURCE_COLOURS + 1}"
+    )
 
 
 class LogHighlighter(Highlighter):
@@ -36,8 +39,18 @@ class LogHighlighter(Highlighter):
         super().__init__()
         self.terms: re.Pattern[str] | None = None
         self.search: re.Pattern[str] | None = None
-        self.error_style = "bold red"
-        self.warn_style = "yellow"
+        self.variables: Mapping[str, str] = STATUS_VARIABLES
+        self.error_style = ""
+        self.warn_style = ""
+        self.search_style = ""
+        self.set_variables(STATUS_VARIABLES)
+
+    def set_variables(self, variables: Mapping[str, str]) -> None:
+        """Take colours from a theme's variables (the app's ``get_css_variables()``)."""
+        self.variables = variables
+        self.error_style = f"bold {theme_colour(variables, 'status-down')}"
+        self.warn_style = theme_colour(variables, "status-degraded")
+        self.search_style = f"#000000 on {theme_colour(variables, 'log-search')}"
 
     def set_terms(self, terms: list[str]) -> None:
         """Words to always highlight (config `highlight:`), matched literally."""
@@ -58,7 +71,7 @@ class LogHighlighter(Highlighter):
         cut = plain.find(PREFIX_SEPARATOR)
         if cut > 0:
             name = plain[:cut].rsplit(" ", 1)[-1].strip()
-            out.append((0, cut, colour_for(name)))
+            out.append((0, cut, colour_for(name, self.variables)))
         for m in _LEVELS.finditer(plain):
             word = m.group(1).upper()
             style = self.warn_style if word.startswith("WARN") else self.error_style
@@ -66,7 +79,7 @@ class LogHighlighter(Highlighter):
         if self.terms is not None:
             out.extend((m.start(), m.end(), "bold reverse") for m in self.terms.finditer(plain))
         if self.search is not None:
-            out.extend((m.start(), m.end(), "black on yellow") for m in self.search.finditer(plain))
+            out.extend((m.start(), m.end(), self.search_style) for m in self.search.finditer(plain))
         return out
 
     def highlight(self, text: Text) -> None:

@@ -6,10 +6,11 @@ about each source is decided in one place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rich.text import Text
 
+from cockpit.config.themes import STATUS_VARIABLES
 from cockpit.sources.logs.base import SourceState
 from cockpit.text.age import format_age
 from cockpit.text.sanitize import sanitize
@@ -49,7 +50,11 @@ def count_label(n: int) -> str:
 
 
 def source_badges(
-    statuses: Iterable[SourceStatus], hidden: set[str], greps: dict[str, str], now: float
+    statuses: Iterable[SourceStatus],
+    hidden: set[str],
+    greps: dict[str, str],
+    now: float,
+    variables: Mapping[str, str] = STATUS_VARIABLES,
 ) -> Text:
     """A badge per source: state glyph, name in its colour, lines, config filter, trouble.
 
@@ -58,10 +63,11 @@ def source_badges(
         hidden: Sources toggled off (struck through).
         greps: Source -> label of its config filter (see :func:`grep_label`).
         now: ``time.monotonic()``, for the age of a state.
+        variables: The theme's variables, for each source's colour.
     """
     badges = Text()
     for s in statuses:
-        style = "dim strike" if s.name in hidden else colour_for(s.name)
+        style = "dim strike" if s.name in hidden else colour_for(s.name, variables)
         badges.append(f"{STATE_GLYPH[s.state]} {s.name}", style=style)
         if s.lines:
             badges.append(f" {count_label(s.lines)}", style="dim")

@@ -145,6 +145,13 @@ class LogsPane(Pane):
         self.set_interval(1 / FLUSH_HZ, self._flush, name="log-flush")
         self._render_status()
 
+    def theme_changed(self) -> None:
+        """Level, search and source colours follow the theme."""
+        self.highlighter.set_variables(self.app.get_css_variables())
+        self._view.notify_style_update()
+        self._view.refresh()
+        self._render_status()
+
     def refresh_freshness(self) -> None:
         """Also redraw the source badges: states change without new lines (ended, stale)."""
         super().refresh_freshness()
@@ -305,7 +312,11 @@ class LogsPane(Pane):
             return
         now = feed.clock()
         badges = source_badges(
-            feed.statuses.values(), self.hidden_sources, self._config_filters, now
+            feed.statuses.values(),
+            self.hidden_sources,
+            self._config_filters,
+            now,
+            self.highlighter.variables,
         )
         if not feed.received:
             # Nothing to show yet: the view says why, in full (the badges may be cut).
@@ -316,7 +327,7 @@ class LogsPane(Pane):
         # right and is kept whole; the badges give way when the line is too narrow.
         tail = Text()
         if feed.dropped:
-            tail.append(f"dropped {feed.dropped}  ", style="bold red")
+            tail.append(f"dropped {feed.dropped}  ", style=self.highlighter.error_style)
         if self.follow:
             tail.append("FOLLOW", style="bold")
         else:

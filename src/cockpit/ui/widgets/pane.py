@@ -68,6 +68,15 @@ class Pane(Vertical, can_focus=False):
         self.note: str = ""
         self.border_title = f"{self.key} {self.title}" if self.key else self.title
 
+    def on_mount(self) -> None:
+        # Colours drawn into text (statuses, log sources) come from theme variables, which
+        # stylesheets alone do not refresh.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.theme_changed())
+        self.theme_changed()
+
+    def theme_changed(self) -> None:
+        """Redraw what carries theme colours in its text (called at mount and on each theme)."""
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Only this widget hears about its workers: pass failures up to the app's handler.
         if event.state is WorkerState.ERROR:
