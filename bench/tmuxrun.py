@@ -103,6 +103,27 @@ class TmuxSession:
             del seen[: max(0, len(seen) - 4 * len(marker) - (1 << 16))]
         raise RuntimeError(f"{marker!r} not seen in {timeout}s: {bytes(seen[-300:])!r}")
 
+    def screen(self) -> str:
+        """What the pane shows now, as text (``tmux capture-pane``): what a person would see."""
+        return subprocess.run(
+            ["tmux", "-L", self.socket, "capture-pane", "-p"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+
+    def wait_visible(self, text: str, timeout: float = 600.0, every: float = 0.02) -> float:
+        """Seconds (since the program started) until ``text`` is on the captured screen.
+
+        The control client is kept drained meanwhile: an unread client would slow the pane.
+        """
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            self._read(every)
+            if text in self.screen():
+                return time.perf_counter() - self.started
+        raise RuntimeError(f"{text!r} not on screen in {timeout}s:\n{self.screen()}")
+
     def read_for(self, seconds: float) -> bytes:
         """Collect output for ``seconds``."""
         end = time.perf_counter() + seconds

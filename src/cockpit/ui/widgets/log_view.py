@@ -154,8 +154,10 @@ class LogView(ScrollView, can_focus=True):
         follow = self.auto_scroll and at_end if scroll_end is None else scroll_end
         if follow and not self.is_vertical_scrollbar_grabbed:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
-        else:
-            self.refresh()
+        # Always repaint: once the view holds `max_lines` rows and sits at the end, new rows
+        # move the content under an unchanged scroll offset, and a scroll that changes nothing
+        # repaints nothing (the screen froze on an old line while the status counted on).
+        self.refresh()
 
     def set_placeholder(self, text: str) -> None:
         """What to show, wrapped, while there is no row (e.g. why no source is live)."""
