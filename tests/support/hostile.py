@@ -128,6 +128,20 @@ CASES: tuple[HostileCase, ...] = (
     HostileCase("sgr-unclosed", b"\x1b[41;97mstays red?", None, "stays red?"),
     HostileCase("sgr-colon-truecolor", b"\x1b[38:2::255:0:0mtruecolor", None, "truecolor"),
     HostileCase("binary-garbage", _binary_garbage(), None, None),
+    # Safe as they are (the escapes are plain text), dangerous once decoded: pretty JSON (`J`)
+    # must sanitize what json.loads brings back.
+    HostileCase(
+        "json-escaped-c1-and-bidi",
+        rb'{"level": "info", "msg": "json \u009b2J\u009b6n csi \u009d0;t\u009c \u202egpj.exe"}',
+        None,
+        '"level"',
+    ),
+    HostileCase(
+        "json-escaped-esc",
+        rb'{"msg": "esc \u001b]0;title\u0007 \u001b[2J tags \udb40\udc41 sep \u2028 end"}',
+        None,
+        "end",
+    ),
 )
 """Every hostile case, one line each."""
 
@@ -164,7 +178,11 @@ def markers_in(output: str | bytes) -> list[str]:
 # In a raw terminal stream written by the cockpit: sequences the app itself never sends.
 _HOSTILE_STREAM = re.compile(
     rb"\x1b\]52;|\x1b\]0;COCKPIT|\x1b\]8;;https://cockpit-evil|\x1bP\+q|\x1b\[>0q|\x1b\[6n"
-    rb"|\xc2\x9b|\xc2\x9d|\x1b_COCKPIT|\x1b\^COCKPIT|\x1bXCOCKPIT"
+    rb"|\x1b_COCKPIT|\x1b\^COCKPIT|\x1bXCOCKPIT"
+    # Any C1 control (UTF-8 encoded: the app writes nothing but UTF-8), bidi controls,
+    # line/paragraph separators and tag characters.
+    rb"|\xc2[\x80-\x9f]"
+    rb"|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xd8\x9c|\xf3\xa0[\x80\x81]"
 )
 
 

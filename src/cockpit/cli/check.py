@@ -10,6 +10,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from cockpit.text.sanitize import plain
+
 if TYPE_CHECKING:
     from cockpit.sources.health.model import ServiceStatus
     from cockpit.sources.health.monitor import HealthMonitor
@@ -65,10 +67,10 @@ def format_table(statuses: list[ServiceStatus], *, colour: bool, width: int | No
     rows = [
         [
             s.status.value,
-            s.name,
-            *([s.environment] if show_env else []),
+            plain(s.name, 60),
+            *([plain(s.environment, 40)] if show_env else []),
             _latency(s.latency_ms),
-            s.reason,
+            plain(s.reason, 500),
         ]
         for s in statuses
     ]

@@ -17,6 +17,8 @@ import sys
 import time
 from typing import TYPE_CHECKING, BinaryIO
 
+from cockpit.text.sanitize import plain
+
 if TYPE_CHECKING:
     import asyncio
 
@@ -162,7 +164,7 @@ def list_sources(config: CockpitConfig) -> str:
         return "no log sources are configured (add them under `logs:`)"
     width = max(len(entry.name) for entry in config.logs)
     return "\n".join(
-        f"{entry.name:<{width}}  {entry.kind:<12}  "
+        f"{plain(entry.name, 100):<{width}}  {entry.kind:<12}  "
         f"{', '.join(config.environment_names_for(entry.environments))}"
         for entry in config.logs
     )
@@ -277,17 +279,19 @@ class Printer:
         """``name │ text`` plus a newline (coloured on a terminal), or a JSON object."""
         from cockpit.text.sanitize import strip_sgr
 
+        source = plain(line.source, 100)
+        origin = None if line.origin is None else plain(line.origin, 200)
         if self.as_json:
             record = {
-                "source": line.source,
-                "origin": line.origin,
+                "source": source,
+                "origin": origin,
                 "time": iso_time(line.ts),
                 "level": line.level,
                 "stream": line.stream,
                 "text": strip_sgr(line.text),
             }
             return json.dumps(record, ensure_ascii=False) + "\n"
-        name = line.source if line.origin is None else f"{line.source}/{line.origin}"
+        name = source if origin is None else f"{source}/{origin}"
         self.width = max(self.width, len(name))
         prefix = f"{name:<{self.width}}{SEPARATOR}"
         if self.timestamps:
@@ -301,8 +305,8 @@ class Printer:
         """Say on stderr what changed, except the quiet ones (started, ended normally)."""
         if state.value in ("connecting", "ended") or (state.value == "live" and not reason):
             return
-        message = f"{state.value}: {reason}" if reason else state.value
-        who = f" {name}" if self.several else ""
+        message = f"{state.value}: {plain(reason, 1000)}" if reason else state.value
+        who = f" {plain(name, 100)}" if self.several else ""
         print(f"cockpit logs{who}: {message}", file=sys.stderr, flush=True)
 
 

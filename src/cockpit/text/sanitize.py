@@ -195,6 +195,16 @@ def _slow(text: str, max_len: int, keep_sgr: bool, newlines: bool) -> str:
     return "".join(out)
 
 
+def plain(data: str | bytes, max_len: int = 300) -> str:
+    """One line of untrusted text with no escape sequence at all: names, reasons, labels.
+
+    Args:
+        data: Text from outside (a config string, an error message, a process name, a note).
+        max_len: Most visible characters before the ``… [+N chars]`` marker (0: no cap).
+    """
+    return sanitize(data, max_len=max_len, keep_sgr=False)
+
+
 def strip_sgr(text: str) -> str:
     """Remove SGR colour sequences (e.g. before matching a filter or copying)."""
     if "\x1b" not in text:

@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from cockpit.state.checklists import DAILY_HOST_CHECKLIST, Checklist, ChecklistBook
 from cockpit.state.paths import current_user
+from cockpit.text.sanitize import plain
 from cockpit.ui.messages import (
     HealthSnapshot,
     HostSampled,
@@ -278,9 +279,11 @@ class CockpitApp(App[int]):
                 self.start_host_sampling()
             self.start_health()
         for problem in self._theme_problems:
-            self.notify(problem, title="Theme", severity="warning", timeout=8)
+            self.notify(
+                plain(problem, 1000), title="Theme", severity="warning", timeout=8, markup=False
+            )
         for warning in context.warnings:
-            self.notify(warning, severity="warning", timeout=10)
+            self.notify(plain(warning, 1000), severity="warning", timeout=10, markup=False)
         if context.live:
             self.call_after_refresh(_freeze_startup_heap)
 
@@ -376,7 +379,7 @@ class CockpitApp(App[int]):
             return
         self.env_name = name
         self._apply_environment()
-        self.notify(f"Environment: {name}", timeout=3)
+        self.notify(f"Environment: {plain(name, 60)}", timeout=3, markup=False)
 
     def action_switch_env(self) -> None:
         """Open the environment switcher."""
@@ -615,7 +618,11 @@ class CockpitApp(App[int]):
             self.query_one(f"#{pane_name}", Pane).error = reason
         else:
             self.notify(
-                reason, title=worker.description or "background task", severity="error", timeout=10
+                plain(reason, 1000),
+                title=worker.description or "background task",
+                severity="error",
+                timeout=10,
+                markup=False,
             )
 
     def action_retry(self) -> None:

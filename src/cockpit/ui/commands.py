@@ -5,10 +5,19 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
+
+from cockpit.text.sanitize import plain
 
 if TYPE_CHECKING:
     from cockpit.ui.app import CockpitApp
+
+
+def _help(description: str | None) -> str | None:
+    # The palette parses help as markup: outside text is escaped after it is sanitized.
+    return escape(plain(description)) if description else None
 
 
 class EnvironmentCommands(Provider):
@@ -18,23 +27,23 @@ class EnvironmentCommands(Provider):
         app: CockpitApp = self.app  # type: ignore[assignment]
         for name, env in app.loaded.config.environments.items():
             yield DiscoveryHit(
-                f"Environment: {name}",
+                Text(f"Environment: {plain(name, 60)}"),
                 partial(app.switch_environment, name),
-                help=env.description or None,
+                help=_help(env.description),
             )
 
     async def search(self, query: str) -> Hits:
         app: CockpitApp = self.app  # type: ignore[assignment]
         matcher = self.matcher(query)
         for name, env in app.loaded.config.environments.items():
-            command = f"Environment: {name}"
+            command = f"Environment: {plain(name, 60)}"
             score = matcher.match(command)
             if score > 0:
                 yield Hit(
                     score,
                     matcher.highlight(command),
                     partial(app.switch_environment, name),
-                    help=env.description or None,
+                    help=_help(env.description),
                 )
 
 

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from cockpit.text.sanitize import plain
+
 if TYPE_CHECKING:
     from cockpit.config.environments import Environment
 
@@ -50,14 +52,14 @@ class EnvironmentScreen(ModalScreen[str | None]):
         for name, env in self._environments.items():
             label = Text()
             label.append("● " if name == self._current else "  ")
-            label.append(name, style="bold")
+            label.append(plain(name, 60), style="bold")
             if env.is_production:
                 colour = self.app.get_css_variables().get("status-down", "")
                 label.append("  ▲ PRODUCTION", style=f"bold {colour}".strip())
             if env.read_only:
                 label.append("  read-only", style="italic")
             if env.description:
-                label.append(f"  {env.description}", style="dim")
+                label.append(f"  {plain(env.description)}", style="dim")
             options.append(Option(label, id=name))
         with Vertical():
             yield Label("Switch environment (Enter to choose, Esc to cancel)")

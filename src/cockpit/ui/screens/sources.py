@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, SelectionList
+
+from cockpit.text.sanitize import plain
 
 
 class SourcesScreen(ModalScreen[set[str] | None]):
@@ -50,7 +53,7 @@ class SourcesScreen(ModalScreen[set[str] | None]):
             yield Label("Sources shown in the merged view")
             yield Label("space toggles · Enter applies · Esc cancels", classes="hint")
             yield SelectionList[str](
-                *[(name, name, name not in self._hidden) for name in self._names]
+                *[(Text(plain(name, 100)), name, name not in self._hidden) for name in self._names]
             )
 
     def on_mount(self) -> None:

@@ -11,6 +11,8 @@ from textual.color import Color, ColorParseError
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from cockpit.text.sanitize import plain
+
 if TYPE_CHECKING:
     from cockpit.config.environments import Environment
 
@@ -79,44 +81,23 @@ class EnvBanner(Widget):
         if env.is_production:
             text.append(" ▲ PRODUCTION ", style="bold reverse")
             text.append(" ")
-        name = env.badge or env.name
+        name = plain(env.badge or env.name, 40)
         text.append(f" {name} ", style="bold")
         text.append(f" protection:{env.guard.value}  ")
         if self.read_only or env.read_only:
             text.append(" READ-ONLY ", style="bold reverse")
             text.append("  ")
         if self.warning:
-            text.append(f"⚠ {self.warning}  ", style="bold")
+            text.append(f"⚠ {plain(self.warning, 300)}  ", style="bold")
         clock = time.strftime("%H:%M:%S UTC", time.gmtime(self.clock()))
         tail = f"{self.env_count} envs (e)  " if self.env_count > 1 else ""
         room = self.size.width - text.cell_len - len(tail) - len(clock) - 4
         if env.description and room > 8:
-            description = env.description
+            description = plain(env.description, 300)
             if len(description) > room:
                 description = description[: room - 1] + "…"
             text.append(f"{description}  ", style="italic")
         text.append(tail)
-        pad = self.size.width - text.cell_len - len(clock) - 1
-        if pad > 0:
-            text.append(" " * pad)
-            text.append(clock)
-        return text
-        if env.is_production:
-            text.append(" ▲ PRODUCTION ", style="bold reverse")
-            text.append(" ")
-        name = env.badge or env.name
-        text.append(f" {name} ", style="bold")
-        if env.description:
-            text.append(f"{env.description}  ", style="italic")
-        text.append(f"protection:{env.guard.value}  ")
-        if self.read_only or env.read_only:
-            text.append(" READ-ONLY ", style="bold reverse")
-            text.append("  ")
-        if self.warning:
-            text.append(f"⚠ {self.warning}  ", style="bold")
-        if self.env_count > 1:
-            text.append(f"{self.env_count} envs (e)  ")
-        clock = time.strftime("%H:%M:%S UTC", time.gmtime(self.clock()))
         pad = self.size.width - text.cell_len - len(clock) - 1
         if pad > 0:
             text.append(" " * pad)

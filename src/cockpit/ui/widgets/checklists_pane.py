@@ -20,6 +20,7 @@ from cockpit.state.checklists import (
     TickState,
 )
 from cockpit.state.store import StoreError
+from cockpit.text.sanitize import plain
 from cockpit.ui.messages import StateWriteFailed
 from cockpit.ui.widgets.pane import Pane
 
@@ -226,7 +227,8 @@ class ChecklistsPane(Pane):
         done = sum(s.done for s in view.states.values())
         total = len(view.states)
         heading = (
-            f"{view.checklist.title} · {view.checklist.cadence} {view.period} · {done}/{total} done"
+            f"{plain(view.checklist.title, 120)} · {view.checklist.cadence} {view.period}"
+            f" · {done}/{total} done"
         )
         if len(self.checklists) > 1:
             heading += f"   ([ ] list {self.index + 1}/{len(self.checklists)})"
@@ -244,20 +246,22 @@ class ChecklistsPane(Pane):
                 style = self.get_component_rich_style("checklist--failed", partial=True)
                 want = "tick" if failure.done else "untick"
                 label.append("[!] ", style=style)
-                label.append(item.text)
-                label.append(f"  — {want} NOT SAVED: {failure.reason}", style=style)
+                label.append(plain(item.text, 500))
+                label.append(f"  — {want} NOT SAVED: {plain(failure.reason)}", style=style)
                 option_list.add_option(Option(label, id=item.id))
                 continue
             elif state.done:
                 label.append("[✓] ", style=self.get_component_rich_style("checklist--done"))
             else:
                 label.append("[ ] ")
-            label.append(item.text)
+            label.append(plain(item.text, 500))
             if state.who and state.at:
                 verb = "" if state.done else "unticked "
-                label.append(f"  — {verb}{state.who} {state.at:%H:%M} UTC", style="italic dim")
+                label.append(
+                    f"  — {verb}{plain(state.who, 40)} {state.at:%H:%M} UTC", style="italic dim"
+                )
             if state.note:
-                label.append(f"  “{state.note}”", style="dim")
+                label.append(f"  “{plain(state.note, 500)}”", style="dim")
             option_list.add_option(Option(label, id=item.id))
         if view.checklist.items:
             option_list.highlighted = min(highlighted or 0, len(view.checklist.items) - 1)
@@ -267,7 +271,7 @@ class ChecklistsPane(Pane):
         item = self._highlighted_item()
         hint = ""
         if item is not None and item.hint:
-            hint = f"how: {item.hint}"
+            hint = f"how: {plain(item.hint, 1000)}"
         self.query_one(".checklist--hint", Static).update(hint)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -301,7 +305,9 @@ class ChecklistsPane(Pane):
                 self._change(note=note, done=True)
 
         item = self.view.checklist.item(item_id)
-        self.app.push_screen(NoteScreen(f"Note for: {item.text}", state.note or ""), save)
+        self.app.push_screen(
+            NoteScreen(f"Note for: {plain(item.text, 200)}", plain(state.note or "", 0)), save
+        )
 
     def _highlighted_id(self) -> str | None:
         option_list = self.query_one(OptionList)

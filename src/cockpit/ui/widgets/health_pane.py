@@ -15,17 +15,13 @@ from textual.widgets import DataTable, Label, Static
 
 from cockpit.sources.health.model import ServiceStatus, Status
 from cockpit.sources.metrics.processes import ProcessInfo
-from cockpit.text.sanitize import sanitize
+from cockpit.text.sanitize import plain as _plain
 from cockpit.ui.widgets.pane import Pane
 from cockpit.ui.widgets.process_table import ProcessTable
 from cockpit.ui.widgets.uptime import status_style, status_text, uptime_strip
 
 UPTIME_WIDTH = 12
 Row = tuple[str, str, str, float | None, tuple[Status, ...], float | None]
-
-
-def _plain(text: str, limit: int = 300) -> str:
-    return sanitize(text, max_len=limit, keep_sgr=False)
 
 
 class HealthPane(Pane):
@@ -235,8 +231,9 @@ class HealthPane(Pane):
         reason_style = status_style(s.status, variables) if s.status is not Status.UP else ""
         return {
             "status": status_text(s.status, variables),
-            "service": _plain(s.name, 40),
-            "env": _plain(s.environment, 20),
+            # Text, not str: a str cell is parsed as markup.
+            "service": Text(_plain(s.name, 40)),
+            "env": Text(_plain(s.environment, 20)),
             "latency": latency,
             "uptime": uptime_strip(strip_source, variables, UPTIME_WIDTH),
             "changed": changed,

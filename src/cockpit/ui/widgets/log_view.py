@@ -25,6 +25,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 
 from cockpit.sources.logs.base import LogRow
+from cockpit.text.sanitize import sanitize
 from cockpit.ui.widgets.log_highlight import LogHighlighter
 
 
@@ -129,8 +130,10 @@ class LogView(ScrollView, can_focus=True):
         return None
 
     def row_text(self, row: Row) -> str:
-        """The text of one row."""
-        return row if isinstance(row, str) else self.format_row(row)
+        """The text of one row, sanitized whatever formatting made it (the last step)."""
+        text = row if isinstance(row, str) else self.format_row(row)
+        # One regex search when there is nothing to change, which is nearly always.
+        return sanitize(text, max_len=0, keep_sgr=False)
 
     def write_rows(self, rows: Sequence[Row], scroll_end: bool | None = None) -> None:
         """Append rows (the oldest beyond ``max_lines`` go), and follow if at the end.

@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 
 from cockpit.sources.logs.base import LogRow
 from cockpit.sources.logs.filters import FilterError, LineFilter
-from cockpit.text.sanitize import strip_sgr
+from cockpit.text.sanitize import plain, sanitize, strip_sgr
 from cockpit.ui.input_history import InputHistory
 from cockpit.ui.log_feed import LogFeed
 from cockpit.ui.widgets.log_highlight import PREFIX_SEPARATOR, LogHighlighter
@@ -259,7 +259,10 @@ class LogsPane(Pane):
         text = strip_sgr(text)
         if self.pretty_json and text.lstrip().startswith("{"):
             with contextlib.suppress(ValueError):
-                text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+                pretty = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+                # Decoding brings back what the line's escapes spelled (\u009b, \u202e): the
+                # result is untrusted again.
+                text = sanitize(pretty, max_len=0, keep_sgr=False, newlines=True)
         stamp = ""
         if self.timestamps:
             # Rounded to the millisecond: .599 is stored as .5989999… and must not show as .598.
@@ -432,7 +435,7 @@ class LogsPane(Pane):
             )
         except FilterError as exc:
             # The previous filter stays in force; say why the new one was refused.
-            self.query_one("#log-input-error", Static).update(f"✖ {exc}")
+            self.query_one("#log-input-error", Static).update(f"✖ {plain(str(exc), 500)}")
             self.add_class("-input-error")
             return
         self.line_filter = new_filter
@@ -481,7 +484,7 @@ class LogsPane(Pane):
             self._search_at = (0, 0)
             log.mark(None)
             self._render_status()
-            self.app.notify(f"{self.search!r} not found", timeout=2)
+            self.app.notify(f"{plain(self.search, 80)!r} not found", timeout=2, markup=False)
             return
         start = (
             self._search_from

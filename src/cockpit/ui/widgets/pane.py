@@ -6,11 +6,13 @@ import time
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from cockpit.text.age import format_age, format_freshness
+from cockpit.text.sanitize import plain
 
 
 class Pane(Vertical, can_focus=False):
@@ -103,14 +105,14 @@ class Pane(Vertical, can_focus=False):
     def watch_error(self, error: str | None) -> None:
         self.set_class(error is not None, "-error")
         if error is not None:
-            self.query_one(".pane--error", Static).update(f"✖ {error}   (r: retry)")
+            self.query_one(".pane--error", Static).update(f"✖ {plain(error, 1000)}   (r: retry)")
         self.refresh_freshness()
 
     def refresh_freshness(self) -> None:
         """Rewrite the subtitle; called on data arrival and by the app's 1 Hz tick."""
         parts: list[str] = []
         if self.note:
-            parts.append(self.note)
+            parts.append(plain(self.note, 200))
         if self.error is not None:
             parts.append("error")
         if self.updated_at is None:
@@ -122,4 +124,5 @@ class Pane(Vertical, can_focus=False):
             # Stale: the exact age, it is the point; fresh: in steps (see format_freshness).
             parts.append(f"stale {format_age(age)}" if stale else format_freshness(age))
         self.set_class(stale, "-stale")
-        self.border_subtitle = " · ".join(parts)
+        # Border text is markup: a note quoting outside text must not style or link anything.
+        self.border_subtitle = escape(" · ".join(parts))

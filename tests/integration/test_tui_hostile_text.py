@@ -1,0 +1,159 @@
+"""Every way outside text reaches the screen, hostile, through every view, on the raw pty stream.
+
+Outside text here: log lines (plain, pretty JSON, wrapped, with timestamps, searched), an HTTP
+body and a command's output in the health detail, a process's command line in the process table,
+config text (environment descriptions and badges) in the banner, the environment switcher and the
+command palette, a checklist note and the name of who ticked. Each carries a payload (a title,
+a C1 CSI, a bidi override) and a harmless part; the harmless part must be painted, the payload
+must never reach the terminal, and the cockpit must still be running after every key, `t` twenty
+times included.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cockpit.state.checklists import DAILY_HOST_CHECKLIST, ChecklistBook
+from cockpit.state.store import Store
+from tests.support.hostile import (
+    CASES,
+    hostile_log_bytes,
+    hostile_sequences_in_stream,
+    markers_in,
+)
+from tests.support.http_servers import HttpServer, Response
+from tests.support.pty_app import PtyApp
+
+
+def _payload(marker: str, visible: str) -> str:
+    """A title change around ``marker``, a C1 CSI and a bidi override, then ``visible``."""
+    return f"\x1b]0;{marker}\x07 \u009b2J\u009d0;{marker}\u009c \u202e{visible}\u202c"
+
+
+MARKERS = {
+    "config": "COCKPIT-CFG-TITLE",
+    "badge": "COCKPIT-BADGE-TITLE",
+    "http": "COCKPIT-HTTP-TITLE",
+    "command": "COCKPIT-CMD-TITLE",
+    "process": "COCKPIT-PROC-TITLE",
+    "note": "COCKPIT-NOTE-TITLE",
+    "who": "COCKPIT-WHO-TITLE",
+}
+
+# What must be painted: proof that each view drew the hostile text's harmless part.
+VISIBLE = {
+    "config": "desc-visible",
+    "http": "http-visible",
+    "command": "cmd-visible",
+    "process": "proc-visible",
+    "note": "note-visible",
+    "log": "after title",
+    "json": '"level": "info"',
+}
+
+BUSY = "while 1: pass"
+
+
+def _config(tmp_path: Path, http_url: str) -> Path:
+    command = (
+        "import sys; sys.stdout.write(sys.argv[1]); sys.exit(1)",
+        _payload(MARKERS["command"], "cmd-visible"),
+    )
+    config = {
+        "environments": {
+            "local": {
+                "protection": "none",
+                "description": _payload(MARKERS["config"], "desc-visible"),
+                "badge": _payload(MARKERS["badge"], "B"),
+            },
+            "other": {
+                "protection": "confirm",
+                "description": _payload(MARKERS["config"], "other-visible"),
+            },
+        },
+        "logs": [{"name": "evil", "file": {"path": "hostile.log"}}],
+        "services": [
+            {"name": "web", "environments": ["local"], "checks": [{"http": {"url": http_url}}]},
+            {
+                "name": "job",
+                "environments": ["local"],
+                "checks": [{"command": {"argv": [sys.executable, "-c", *command]}}],
+            },
+        ],
+    }
+    path = tmp_path / "cockpit.yaml"
+    # JSON is YAML: its \\u escapes are YAML's too.
+    path.write_text(json.dumps(config, indent=2))
+    return path
+
+
+@pytest.mark.integration
+def test_hostile_text_never_reaches_the_terminal_in_any_view(tmp_path: Path) -> None:
+    log = tmp_path / "hostile.log"
+    # The JSON cases once more as whole lines, so that pretty JSON (`J`) takes them.
+    json_lines = b"".join(case.data + b"\n" for case in CASES if case.name.startswith("json"))
+    log.write_bytes(hostile_log_bytes() + json_lines + b"last line\n")
+    body = _payload(MARKERS["http"], "http-visible").encode()
+    server = HttpServer({"/evil": lambda _request: Response(500, body)}).start()
+    cfg = _config(tmp_path, f"{server.url}/evil")
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "XDG_CONFIG_HOME": str(tmp_path / "c"),
+        "XDG_DATA_HOME": str(tmp_path / "d"),
+        "XDG_STATE_HOME": str(tmp_path / "s"),
+    }
+    env.pop("COCKPIT_STATE", None)
+    # A note and a name in the state store, as another cockpit (or a hand-edited row) left them.
+    store = Store.open(tmp_path / "d" / "ops-cockpit" / "state.db")
+    ChecklistBook(store).tick(
+        "local",
+        DAILY_HOST_CHECKLIST,
+        DAILY_HOST_CHECKLIST.items[0].id,
+        who=_payload(MARKERS["who"], "w"),
+        note=_payload(MARKERS["note"], "note-visible"),
+    )
+    store.close()
+    # Any local user can name a process: a busy one, so it is at the top of the table.
+    busy = subprocess.Popen(
+        ["busy", "-c", BUSY, _payload(MARKERS["process"], "proc-visible")],
+        executable=sys.executable,
+    )
+    app = PtyApp([sys.executable, "-m", "cockpit", "--config", str(cfg)], env, columns=160, rows=45)
+    try:
+        app.wait_for(b"Checklists", timeout=20)
+        app.pump(3.0)  # the health checks and the host sampler report
+        down, esc = b"\x1b[B", b"\x1b"
+        app.keys(b"1", down, down, down, b"\x1b[A", b"a", b"a", b"p", b"p")
+        app.keys(b"z", pause=0.6)
+        app.keys(esc)
+        app.keys(b"2", b"J", b"W", b"T", b"J", b"W", b"T", pause=0.6)
+        app.keys(b"s", *[bytes([c]) for c in b"csi"], b"\r", b"n", b"N", b"l", b"l", b"l")
+        app.keys(b"l", b"l", b"o", esc, b"\x1b[F", b"z", pause=0.6)
+        app.keys(esc)
+        app.keys(b"3", b"4", down, b"\x1b[A", b"n", esc)
+        app.keys(b"e", down, esc, b"\x10", *[bytes([c]) for c in b"env"], esc)
+        app.keys(b"?", esc)
+        app.keys(*[b"t"] * 20, pause=0.15)
+        app.keys(b"2", b"J", pause=0.6)
+        assert app.proc.poll() is None, "the cockpit ended during the key script"
+    finally:
+        status = app.close()
+        busy.kill()
+        busy.wait()
+        server.stop()
+    stream = bytes(app.stream)
+    assert status == 0
+    text = stream.decode("utf-8", "replace")
+    missing = [name for name, seen in VISIBLE.items() if seen not in text]
+    assert missing == [], f"never painted: {missing}"
+    leaked = [name for name, marker in MARKERS.items() if marker in text]
+    assert leaked == [], f"payload text reached the terminal from: {leaked}"
+    assert markers_in(stream) == []
+    assert hostile_sequences_in_stream(stream) == []
