@@ -266,7 +266,10 @@ def _read_until(fd: int, needle: bytes, timeout: float = 15.0) -> bytes:
 
 
 def test_follow_on_a_terminal_is_coloured_and_stops_on_ctrl_c(workdir: Path) -> None:
-    (workdir / "app.log").write_text("\x1b[32mgreen\x1b[0m \x1b]0;COCKPIT-PWNED-TITLE\x07 start\n")
+    (workdir / "app.log").write_text(
+        "\x1b[32mgreen\x1b[0m \x1b]0;COCKPIT-PWNED-TITLE\x07"
+        " \x1b[5;31mblink\x1b[8mgone\x1b[0m start\n"
+    )
     leader, follower = pty.openpty()
     env = {**os.environ, "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
@@ -301,4 +304,7 @@ def test_follow_on_a_terminal_is_coloured_and_stops_on_ctrl_c(workdir: Path) -> 
     assert b"\x1b[32mgreen\x1b[0m" in seen  # the log's own colour is kept on a terminal
     assert b"\x1b[36mapp \xe2\x94\x82 \x1b[0m" in seen  # and the prefix is coloured
     assert b"COCKPIT-PWNED-TITLE" not in seen and b"\x1b[2J" not in seen
+    # Colours stay; blink and conceal (everything after it invisible) go, as in the TUI.
+    assert b"\x1b[31mblinkgone\x1b[0m" in seen
+    assert b"\x1b[5" not in seen and b"\x1b[8m" not in seen and b"\x1b[5;" not in seen
     assert b"Traceback" not in seen

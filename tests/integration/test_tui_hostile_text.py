@@ -1,12 +1,12 @@
 """Every way outside text reaches the screen, hostile, through every view, on the raw pty stream.
 
 Outside text here: log lines (plain, pretty JSON, wrapped, with timestamps, searched), an HTTP
-body and a command's output in the health detail, a process's command line in the process table,
-config text (environment descriptions and badges) in the banner, the environment switcher and the
-command palette, a checklist note and the name of who ticked. Each carries a payload (a title,
-a C1 CSI, a bidi override) and a harmless part; the harmless part must be painted, the payload
-must never reach the terminal, and the cockpit must still be running after every key, `t` twenty
-times included.
+body and a command's output in the health detail, a process's command line in the process
+table, config text (a log file's path, quoted by its error) in the Logs pane, a checklist note
+and the name of who ticked; the banner, the environment switcher and the command palette are
+opened too. Each carries a payload (a title, a C1 CSI, a bidi override) and a harmless part: the
+harmless part must be painted, the payload must never reach the terminal, and the cockpit must
+still be running after every key, `t` twenty times included.
 """
 
 from __future__ import annotations
@@ -32,13 +32,12 @@ from tests.support.pty_app import PtyApp
 
 
 def _payload(marker: str, visible: str) -> str:
-    """A title change around ``marker``, a C1 CSI and a bidi override, then ``visible``."""
-    return f"\x1b]0;{marker}\x07 \u009b2J\u009d0;{marker}\u009c \u202e{visible}\u202c"
+    """A title change around ``marker``, C1 CSI/OSC and a bidi override, then ``visible``."""
+    return f"\x1b]0;{marker}\x07 \u009b2J\u009d0;t\u009c \u202e{visible}\u202c"
 
 
 MARKERS = {
     "config": "COCKPIT-CFG-TITLE",
-    "badge": "COCKPIT-BADGE-TITLE",
     "http": "COCKPIT-HTTP-TITLE",
     "command": "COCKPIT-CMD-TITLE",
     "process": "COCKPIT-PROC-TITLE",
@@ -48,7 +47,8 @@ MARKERS = {
 
 # What must be painted: proof that each view drew the hostile text's harmless part.
 VISIBLE = {
-    "config": "desc-visible",
+    "config": "path-visible",
+    "description": "desc-visible",
     "http": "http-visible",
     "command": "cmd-visible",
     "process": "proc-visible",
@@ -67,17 +67,15 @@ def _config(tmp_path: Path, http_url: str) -> Path:
     )
     config = {
         "environments": {
-            "local": {
-                "protection": "none",
-                "description": _payload(MARKERS["config"], "desc-visible"),
-                "badge": _payload(MARKERS["badge"], "B"),
-            },
-            "other": {
-                "protection": "confirm",
-                "description": _payload(MARKERS["config"], "other-visible"),
-            },
+            "local": {"protection": "none", "description": "desc-visible", "badge": "LOCAL"},
+            "other": {"protection": "confirm", "description": "other-visible"},
         },
-        "logs": [{"name": "evil", "file": {"path": "hostile.log"}}],
+        "logs": [
+            {"name": "evil", "file": {"path": "hostile.log"}},
+            # Names and descriptions refuse control characters at load; a path may hold any,
+            # and a missing file's error quotes it.
+            {"name": "gone", "file": {"path": _payload(MARKERS["config"], "path-visible")}},
+        ],
         "services": [
             {"name": "web", "environments": ["local"], "checks": [{"http": {"url": http_url}}]},
             {

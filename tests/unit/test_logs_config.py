@@ -58,7 +58,7 @@ def test_every_kind_validates() -> None:
         ({"name": "x", "file": {"path": "a", "colour": "red"}}, "Extra inputs"),
         ({"name": "x", "file": {"path": "a"}, "filter": r"(a)\1"}, "invalid pattern"),
         ({"name": "x", "file": {"path": "a"}, "environments": ["nope"]}, "unknown environment"),
-        ({"name": "", "file": {"path": "a"}}, "at least 1"),
+        ({"name": "", "file": {"path": "a"}}, "blank"),
     ],
 )
 def test_mistakes_are_refused(entry: dict[str, Any], message: str) -> None:

@@ -140,7 +140,7 @@ def test_level_helpers() -> None:
 def test_decoder_reads_time_and_level_and_sanitizes() -> None:
     decoder = StreamDecoder("app", stream="stderr", origin="pod-1")
     (line,) = decoder.decode([b"2024-05-01T12:00:00Z \x1b[31mERROR\x1b[0m boom\x1b]0;t\x07"], 5.0)
-    assert line.text == "2024-05-01T12:00:00Z \x1b[31mERROR\x1b[0m boom"
+    assert line.text == "2024-05-01T12:00:00Z \x1b[31mERROR\x1b[0m boom␛]…"
     assert (line.source, line.ts, line.level, line.stream, line.origin) == (
         "app",
         T0,

@@ -14,25 +14,25 @@ ESC_NOT_SGR = re.compile(r"\x1b(?!\[[0-9;]*m)")
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("x\x1b]52;c;ZXZpbA==\x07y", "xy"),  # OSC 52 clipboard write
-        ("x\x1b]52;c;ZXZpbA==\x1b\\y", "xy"),  # ... terminated by ST
-        ("\x1b]0;owned\x07title", "title"),  # OSC 0 window title
-        ("\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\", "link"),  # OSC 8 hyperlink
-        ("a\x1b[2J\x1b[Hb", "ab"),  # erase screen, cursor home
-        ("q\x1b[>0q", "q"),  # XTVERSION query: the reply would arrive as key presses
-        ("q\x1b[6n", "q"),  # cursor position report
-        ("m\x1b[?1000hm", "mm"),  # mouse tracking on
-        ("d\x1bP+q544e\x1b\\", "d"),  # DCS request
-        ("a\x1b_apc\x1b\\b\x1b^pm\x1b\\c\x1bXsos\x1b\\d", "abcd"),
-        ("trail\x1b]2;unterminated", "trail"),  # a terminal would swallow the rest too
-        ("reset\x1bc!", "reset!"),  # two-byte escape (full reset)
-        ("c1\x9b31m", "c1"),  # 8-bit CSI, dropped whole
-        ("c1\x9d0;title\x9cok", "c1ok"),  # 8-bit OSC ... ST
-        ("c1\x85x", "c1x"),  # other C1 code points are dropped
-        ("truecolor\x1b[38:2::1:2:3m!", "truecolor!"),  # not digits/; only: not kept
+        ("x\x1b]52;c;ZXZpbA==\x07y", "x␛]…y"),  # OSC 52 clipboard write: the payload goes
+        ("x\x1b]52;c;ZXZpbA==\x1b\\y", "x␛]…y"),  # ... terminated by ST
+        ("\x1b]0;owned\x07title", "␛]…title"),  # OSC 0 window title
+        ("\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\", "␛]…link␛]…"),  # OSC 8 hyperlink
+        ("a\x1b[2J\x1b[Hb", "a␛[2J␛[Hb"),  # erase screen, cursor home: shown, inert
+        ("q\x1b[>0q", "q␛[>0q"),  # XTVERSION query: the reply would arrive as key presses
+        ("q\x1b[6n", "q␛[6n"),  # cursor position report
+        ("m\x1b[?1000hm", "m␛[?1000hm"),  # mouse tracking on
+        ("d\x1bP+q544e\x1b\\", "d␛P…"),  # DCS request
+        ("a\x1b_apc\x1b\\b\x1b^pm\x1b\\c\x1bXsos\x1b\\d", "a␛_…b␛^…c␛X…d"),
+        ("trail\x1b]2;unterminated", "trail␛]…"),  # a terminal would swallow the rest too
+        ("reset\x1bc!", "reset␛c!"),  # two-byte escape (full reset)
+        ("c1\x9b31m", "c1<U+009B>31m"),  # 8-bit CSI: a placeholder, the text after stays
+        ("c1\x9d0;title\x9cok", "c1<U+009D>0;title<U+009C>ok"),  # 8-bit OSC ... ST
+        ("c1\x85x", "c1<U+0085>x"),  # next line (NEL)
+        ("cut\x1b[", "cut␛["),  # a sequence cut short by the end of the text
     ],
 )
-def test_escape_sequences_dropped(raw: str, expected: str) -> None:
+def test_escape_sequences_defused_with_a_trace(raw: str, expected: str) -> None:
     assert sanitize(raw) == expected
     assert sanitize(raw, keep_sgr=False) == expected
 
@@ -47,6 +47,24 @@ def test_sgr_kept_only_when_asked() -> None:
     (span,) = text.spans
     assert (span.start, span.end) == (0, 5)
     assert span.style.bold and span.style.color.number == 1  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("\x1b[5;31mblink", "\x1b[31mblink\x1b[0m"),  # blink goes, the colour stays
+        ("\x1b[8mhidden", "hidden"),  # conceal: nothing kept, no reset needed
+        ("\x1b[9;1mx\x1b[0m", "\x1b[1mx\x1b[0m"),  # strike-through goes
+        ("\x1b[38;5;196;6mx\x1b[0m", "\x1b[38;5;196mx\x1b[0m"),
+        ("\x1b[38;2;1;2;3;25mx\x1b[0m", "\x1b[38;2;1;2;3mx\x1b[0m"),
+        ("\x1b[38:2::1:2:3mx\x1b[0m", "\x1b[38:2::1:2:3mx\x1b[0m"),  # colon form
+        ("\x1b[4:3mx\x1b[0m", "x\x1b[0m"),  # curly underline: not a colour
+        ("\x1b[92;44;7mx\x1b[m", "\x1b[92;44;7mx\x1b[m"),
+    ],
+)
+def test_only_colours_and_plain_attributes_survive(raw: str, expected: str) -> None:
+    assert sanitize(raw) == expected
+    assert sanitize(raw, keep_sgr=False) == strip_sgr(expected)
 
 
 def test_open_sgr_is_closed_at_the_end() -> None:
@@ -69,6 +87,10 @@ def test_open_sgr_is_closed_at_the_end() -> None:
         ("marks\u200e\u200f\u061c", "marks<U+200E><U+200F><U+061C>"),
         ("lines\u2028\u2029", "lines<U+2028><U+2029>"),
         ("tag\U000e0041", "tag<U+E0041>"),
+        ("ERR\u200bOR", "ERR<U+200B>OR"),  # looks like ERROR, is not
+        ("zw\u200c\u200d\u2060\ufeff", "zw<U+200C><U+200D><U+2060><U+FEFF>"),
+        ("soft\u00adhyphen", "soft<U+00AD>hyphen"),
+        ("fill\u115f\u3164\uffa0", "fill<U+115F><U+3164><U+FFA0>"),
         ("sur\ud800x", "sur\ufffdx"),
         ("a\nb", "a␊b"),
         ("t\tx", "t       x"),  # next tab stop at column 8
@@ -110,7 +132,8 @@ def test_length_cap_with_marker() -> None:
     huge = sanitize("b" * 10_000_000, max_len=50)
     assert huge == "b" * 50 + "… [+9999950 chars]"
     hostile_huge = sanitize("\x1b[2J" + "c" * 10_000_000, max_len=50)
-    assert hostile_huge == "c" * 50 + "… [+9999950 chars]"  # counted in input characters
+    # The trace counts as shown; what is left out is counted in input characters.
+    assert hostile_huge == "␛[2J" + "c" * 46 + "… [+9999954 chars]"
     assert sanitize("x" * 100, max_len=0) == "x" * 100
 
 

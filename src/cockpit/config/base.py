@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    WithJsonSchema,
+)
 
 DURATION_PATTERN = r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$"
 _DURATION_RE = re.compile(DURATION_PATTERN)
@@ -61,6 +68,30 @@ Duration = Annotated[
     ),
 ]
 """Seconds, written in config as `2s`, `500ms`, `10m`..."""
+
+
+def _printable(what: str, example: str, limit: int, *, blank: bool = False) -> AfterValidator:
+    def check(value: str) -> str:
+        bad = next((ch for ch in value if not (ch.isprintable() or ch == " ")), None)
+        if bad is not None:
+            raise ValueError(
+                f"{what} holds U+{ord(bad):04X}, a control or invisible character; "
+                f"write printable text, e.g. {example}"
+            )
+        if not blank and not value.strip():
+            raise ValueError(f"{what} is blank; write e.g. {example}")
+        if len(value) > limit:
+            raise ValueError(f"{what} is {len(value)} characters long; keep it under {limit}")
+        return value
+
+    return AfterValidator(check)
+
+
+Name = Annotated[str, _printable("a name", "web-api", 100)]
+"""A name shown on screen and typed by users: printable, not blank, at most 100 characters."""
+
+Label = Annotated[str, _printable("this text", "EKS production (payments)", 500, blank=True)]
+"""A description or badge shown on screen: printable, at most 500 characters."""
 
 
 Loc = tuple[str | int, ...]

@@ -7,7 +7,7 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from cockpit.config.base import Model
+from cockpit.config.base import Label, Model, Name
 
 PRODUCTION_NAMES = frozenset({"prod", "production", "prd", "live"})
 
@@ -71,11 +71,11 @@ class Environment(Model):
     ``none`` otherwise.
     """
 
-    description: str = ""
+    description: Label = ""
     """One line shown next to the environment's name."""
     colour: str | None = None
     """Colour of the environment's banner and badge: a name (``red``) or ``#rrggbb``."""
-    badge: str | None = None
+    badge: Label | None = None
     """Short label shown in the header, e.g. ``PROD``."""
     production: bool | None = None
     """Treat as production (default: when the name is prod, production, prd or live)."""
@@ -96,7 +96,7 @@ class Environment(Model):
     """Named values for action and check templates (e.g. a database host)."""
 
     # Filled from the mapping key by CockpitConfig; not something to write in the file.
-    name: SkipJsonSchema[str] = Field(default="", exclude=True)
+    name: SkipJsonSchema[Name] = Field(default="", exclude=True)
 
     @model_validator(mode="after")
     def _defaults(self) -> Environment:

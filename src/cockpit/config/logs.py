@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from cockpit.config.base import Duration, Model, kind_of, split_kind
+from cockpit.config.base import Duration, Model, Name, kind_of, split_kind
 
 LOG_KINDS = ("file", "kubernetes", "docker", "command", "azure_webapp", "journald")
 
@@ -144,7 +144,7 @@ class JournaldLog(Model):
 class LogSourceConfig(Model):
     """A log source to tail: exactly one kind key plus the common fields."""
 
-    name: str = Field(min_length=1)
+    name: Name
     """Name shown in the logs pane and given to ``cockpit logs``."""
     environments: list[str] | None = None
     """Environments this source belongs to (default: all)."""

@@ -17,7 +17,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from cockpit.config.base import Duration, Loc, LocatedError, Model, kind_of, split_kind
+from cockpit.config.base import (
+    Duration,
+    Label,
+    Loc,
+    LocatedError,
+    Model,
+    Name,
+    kind_of,
+    split_kind,
+)
 
 CHECK_KINDS = (
     "http",
@@ -205,7 +214,7 @@ class CheckConfig(Model):
     consecutive successes turn it UP again (the first result is taken as is).
     """
 
-    name: str | None = None
+    name: Name | None = None
     environments: list[str] | None = None
     interval: Duration | None = Field(default=None, gt=0)
     failure_threshold: int = Field(default=1, ge=1)
@@ -242,9 +251,9 @@ class CheckConfig(Model):
 class ServiceConfig(Model):
     """A monitored service with one or more checks."""
 
-    name: str
+    name: Name
     environments: list[str] | None = None
-    description: str = ""
+    description: Label = ""
     interval: Duration = Field(default=30.0, gt=0)
     checks: list[CheckConfig] = Field(min_length=1)
 

@@ -5,17 +5,22 @@ What is left after :func:`sanitize`:
 
 * printable text, and ``\\n`` only when ``newlines=True`` (by default it becomes ``␊`` so one
   input line stays one output line);
-* when ``keep_sgr``, SGR colour sequences (``ESC [ digits/; m``), closed by a reset at the end;
-* every other escape sequence is removed whole: OSC (titles, OSC 8 links, OSC 52 clipboard
-  writes), CSI (cursor moves, erases, device queries such as ``ESC[>0q`` whose replies would
-  arrive as key presses), DCS, SOS/PM/APC strings, two-byte escapes, and their 8-bit C1 forms;
-  an unterminated string sequence is dropped to the end of the line, as a terminal would;
-* the remaining C1 code points (U+0080..U+009F) are dropped;
+* when ``keep_sgr``, SGR sequences (``ESC [ digits/;/: m``) reduced to colours and the plain
+  attributes (bold, dim, italic, underline, reverse): blink, conceal, strike-through and the rest
+  are dropped; the text is closed by a reset at the end;
+* every other escape sequence is defused and leaves a trace: a CSI or two-byte escape shows as
+  its text after ``␛`` (``␛[2J``, ``␛c``), so nothing around it is lost; a string sequence (OSC
+  titles, OSC 8 links, OSC 52 clipboard writes, DCS, SOS/PM/APC) shows as ``␛]…`` and its payload
+  is dropped; an unterminated string runs to the end of the line, as a terminal would take it;
+* C1 code points (U+0080..U+009F, which a UTF-8 terminal may take for 8-bit CSI or OSC) show as
+  ``<U+009B>`` and the text after them stays;
 * C0 controls, ``\\r``, DEL and a lone ESC become Unicode control pictures (``\\r`` -> ``␍``,
   NUL -> ``␀``, ESC -> ``␛``); TAB expands to spaces up to the next multiple of 8 columns;
 * bidi overrides, embeddings, isolates and marks (U+202A..U+202E, U+2066..U+2069, U+200E/F,
-  U+061C), line/paragraph separators (U+2028/9) and tag characters (invisible text,
-  U+E0000..U+E007F) are shown as ``<U+202E>``; lone surrogates become U+FFFD;
+  U+061C), line/paragraph separators (U+2028/9), tag characters (invisible text,
+  U+E0000..U+E007F) and invisible or zero-width characters (U+200B..U+200D, U+2060..U+2064,
+  U+FEFF, U+00AD, U+034F, U+115F/U+1160, U+3164, U+FFA0, U+180E, U+17B4/5) are shown as
+  ``<U+202E>``, so ``ERR<U+200B>OR`` never passes for ERROR; lone surrogates become U+FFFD;
 * at most ``max_len`` visible characters, then the marker ``… [+N chars]`` where N counts the
   input characters left out.
 
@@ -36,32 +41,76 @@ DEFAULT_MAX_LEN = 4096
 TAB_SIZE = 8
 
 # Code points shown as <U+XXXX>.
-_SHOWN_CLASS = "\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\U000e0000-\U000e007f"
+_SHOWN_CLASS = (
+    "\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\U000e0000-\U000e007f"
+    # Invisible or zero-width: they make look-alikes (ERR\u200bOR) and hide text.
+    "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200d\u2060-\u2064\u3164\ufeff\uffa0"
+)
 # Everything that is not plain printable text. Text with none of these takes the fast path.
 _UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_SHOWN_CLASS}\ud800-\udfff]")
 
 # One token per thing the slow path handles. Order matters: SGR before the general CSI form.
 _TOKEN = re.compile(
-    r"(?P<sgr>\x1b\[[0-9;]*m)"
+    r"(?P<sgr>\x1b\[[0-9;:]*m)"
     # CSI: parameter bytes, intermediate bytes, a final byte (missing when the text is cut).
-    r"|(?P<csi>(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?)"
-    # OSC, DCS, SOS, PM, APC (7- and 8-bit): a string ended by BEL or ST, or by the line's end.
-    r"|(?P<string>(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?)"
+    r"|(?P<csi>\x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?)"
+    # OSC, DCS, SOS, PM, APC: a string ended by BEL or ST, or by the line's end.
+    r"|(?P<string>\x1b[\]PX^_][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?)"
     r"|(?P<esc>\x1b[\x20-\x2f]*[\x30-\x7e])"
     r"|(?P<tab>\t)"
     r"|(?P<nl>\n)"
     r"|(?P<c0>[\x00-\x1f\x7f])"
-    r"|(?P<c1>[\x80-\x9f])"
-    rf"|(?P<shown>[{_SHOWN_CLASS}])"
+    rf"|(?P<shown>[\x80-\x9f{_SHOWN_CLASS}])"
     r"|(?P<surrogate>[\ud800-\udfff])"
 )
 
-_SGR = re.compile(r"\x1b\[[0-9;]*m")
+_SGR = re.compile(r"\x1b\[[0-9;:]*m")
 _RESETS = frozenset({"\x1b[0m", "\x1b[m"})
 _RESET = "\x1b[0m"
 _MARKER = re.compile(r"… \[\+(\d+) chars\]")
 _MARKER_END = " chars]"
 _MARKER_START = "… [+"
+
+
+# SGR parameters kept: reset, bold, dim, italic, underline, reverse, their resets, colours.
+_PLAIN_SGR = frozenset({0, 1, 2, 3, 4, 7, 22, 23, 24, 27, 39, 49, 59})
+_EXTENDED_COLOUR = frozenset({38, 48, 58})
+
+
+def _safe_sgr(token: str) -> str:
+    """An SGR sequence with only colours and plain attributes ('' when nothing is left)."""
+    params = token[2:-1]
+    if not params or params in ("0", "1", "2", "22", "39", "49"):
+        return token  # the common resets and bolds: nothing to check
+    kept: list[str] = []
+    parts = params.split(";")
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        i += 1
+        head = part.split(":", 1)[0]
+        code = int(head) if head.isdigit() else 0 if head == "" else -1
+        if ":" in part:
+            if code in _EXTENDED_COLOUR:
+                kept.append(part)
+            continue
+        if code in _EXTENDED_COLOUR:
+            # 38;5;N or 38;2;R;G;B: the mode says how many parameters follow.
+            mode = parts[i] if i < len(parts) else ""
+            take = 2 if mode == "5" else 4 if mode == "2" else 1
+            kept.extend([part, *parts[i : i + take]])
+            i += take
+        elif (
+            code in _PLAIN_SGR
+            or 30 <= code <= 37
+            or 40 <= code <= 47
+            or 90 <= code <= 97
+            or 100 <= code <= 107
+        ):
+            kept.append(part)
+    if not kept:
+        return ""
+    return "\x1b[" + ";".join(kept) + "m"
 
 
 def _marker(dropped: int) -> str:
@@ -151,8 +200,10 @@ def _slow(text: str, max_len: int, keep_sgr: bool, newlines: bool) -> str:
         shown = ""
         if kind == "sgr":
             if keep_sgr:
-                out.append(token)
-                sgr_open = token not in _RESETS
+                token = _safe_sgr(token)
+                if token:
+                    out.append(token)
+                    sgr_open = token not in _RESETS
         elif kind == "tab":
             shown = " " * (TAB_SIZE - col % TAB_SIZE)
         elif kind == "nl":
@@ -167,7 +218,10 @@ def _slow(text: str, max_len: int, keep_sgr: bool, newlines: bool) -> str:
             shown = f"<U+{ord(token):04X}>"
         elif kind == "surrogate":
             shown = "\ufffd"
-        # csi, string, esc and c1 tokens are dropped whole.
+        elif kind == "string":
+            shown = "\u241b" + token[1] + "…"  # the payload (a title, a clipboard write) goes
+        else:  # csi, esc: inert once ESC is a picture, and the reader sees what was there
+            shown = "\u241b" + token[1:]
         if shown:
             if capped and width + len(shown) > max_len:
                 cut = start
