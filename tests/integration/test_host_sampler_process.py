@@ -43,7 +43,7 @@ def test_process_ends_on_stop_and_on_closed_input() -> None:
             [sys.executable, "-m", MODULE], stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
         assert proc.stdin is not None and proc.stdout is not None
-        write_frame(proc.stdin, (0.1, 5))
+        write_frame(proc.stdin, ((), (0.1, 5)))
         kind, sample, procs = read_frame(proc.stdout.fileno(), 10)
         assert kind == "sample" and isinstance(sample, HostSample) and procs
         asked_at = time.monotonic()
@@ -63,7 +63,7 @@ def test_bad_setup_is_reported_as_a_reason_not_a_traceback() -> None:
         stderr=subprocess.PIPE,
     )
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
-    write_frame(proc.stdin, ("not", "an", "interval"))
+    write_frame(proc.stdin, ((), ("not", "an", "interval")))
     kind, reason = read_frame(proc.stdout.fileno(), 10)
     assert kind == "error" and reason.startswith("ValueError: ") and "\n" not in reason
     assert proc.wait(5) == 1
@@ -81,7 +81,7 @@ def test_process_ends_when_its_parent_dies() -> None:
             f"p = subprocess.Popen([sys.executable, '-m', '{MODULE}'], stdin=subprocess.PIPE,"
             " stdout=subprocess.DEVNULL, start_new_session=True)\n"
             "from cockpit.sources.frames import write_frame\n"
-            "write_frame(p.stdin, (0.1, 5))\n"
+            "write_frame(p.stdin, ((), (0.1, 5)))\n"
             "print(p.pid, flush=True)\n"
             "os._exit(0)\n",
         ],

@@ -120,6 +120,9 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    from cockpit.text import redact
+
+    redact.install(loaded.secrets)
     env = getattr(args, "env", None)
     history = _open_history(args)
     if history.store.warning:

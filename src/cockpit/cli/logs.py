@@ -99,6 +99,9 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    from cockpit.text import redact
+
+    redact.install(loaded.secrets)
     config = loaded.config
     if not args.source:
         print(list_sources(config))

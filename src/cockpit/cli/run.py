@@ -22,18 +22,17 @@ def setup_own_log() -> str | None:
         A warning when the file cannot be opened (the cockpit then logs nowhere).
     """
     import logging
-    from logging.handlers import RotatingFileHandler
 
+    from cockpit.cli.own_log import PrivateLogHandler, RedactingFormatter
     from cockpit.state.paths import default_log_path
 
     path = default_log_path(os.environ)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler = PrivateLogHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError as exc:
         return f"own log disabled: {exc}"
     handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
     )
     root = logging.getLogger("cockpit")
     root.addHandler(handler)
@@ -60,6 +59,9 @@ def build_context(args: argparse.Namespace) -> AppContext:
         loaded = resolve(getattr(args, "config", None))
     except ConfigError as exc:
         raise StartupError(str(exc)) from None
+    from cockpit.text import redact
+
+    redact.install(loaded.secrets)
     config = loaded.config
     env = (
         getattr(args, "env", None)

@@ -39,6 +39,9 @@ class LoadedConfig:
     base_dir: Path
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
     expanded: frozenset[Loc] = field(default=frozenset(), repr=False, compare=False)
+    secrets: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    """Values that must never be shown, stored or logged: every ``${VAR}`` value (except one
+    that is also a name in the config) and every request header value."""
 
 
 def load_config(path: Path, environ: Mapping[str, str] | None = None) -> LoadedConfig:
@@ -64,8 +67,13 @@ def load_config_text(
     Raises:
         ConfigError: listing every problem as ``FILE:LINE:COL: message``.
     """
-    config, raw, expanded = _load(CockpitConfig, text, filename, environ)
-    return LoadedConfig(config, path, base_dir, raw, expanded)
+    config, raw, expanded, secrets = _load(CockpitConfig, text, filename, environ)
+    names = {
+        *config.environments,
+        *(s.name for s in config.services),
+        *(e.name for e in config.logs),
+    }
+    return LoadedConfig(config, path, base_dir, raw, expanded, frozenset(secrets - names))
 
 
 def load_model_text(
@@ -115,7 +123,7 @@ def read_config_text(path: Path) -> str:
 
 def _load(
     model: type[M], text: str, filename: str, environ: Mapping[str, str] | None
-) -> tuple[M, dict[str, Any], frozenset[Loc]]:
+) -> tuple[M, dict[str, Any], frozenset[Loc], set[str]]:
     # Imported here: PyYAML is only needed when a file is actually read.
     from cockpit.config.messages import code_filled_keys, issues_from_validation
     from cockpit.config.yaml_loader import YamlSyntaxError, parse_yaml
@@ -151,4 +159,25 @@ def _load(
         raise ConfigError(issues or [ConfigIssue(filename, 1, 1, "the config is not valid")])
     raw = parsed.raw_data()
     raw = {k: v for k, v in raw.items() if not k.startswith("x-")} if isinstance(raw, dict) else {}
-    return result, raw, frozenset(parsed.raw_strings)
+    secrets = {value for value in parsed.variables.values() if value.strip()}
+    secrets |= _header_values(parsed.data)
+    return result, raw, frozenset(parsed.raw_strings), secrets
+
+
+def _header_values(data: Any) -> set[str]:
+    """Every value under a ``headers:`` mapping, and each long word of it (the token after
+    ``Bearer``), wherever it is in the config."""
+    found: set[str] = set()
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "headers" and isinstance(value, dict):
+                for text in value.values():
+                    if isinstance(text, str) and text.strip():
+                        found.add(text)
+                        found.update(word for word in text.split() if len(word) >= 8)
+            else:
+                found |= _header_values(value)
+    elif isinstance(data, list):
+        for item in data:
+            found |= _header_values(item)
+    return found

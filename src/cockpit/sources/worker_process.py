@@ -1,6 +1,7 @@
 """A cockpit worker process (health checks, log sources) and the pipe to it.
 
-The child is ``python -m MODULE``; the first frame it reads is its setup, then commands; it
+The child is ``python -m MODULE``; the first frame it reads is its setup (with the secrets to
+redact, see :func:`read_setup`), then commands; it
 answers with frames on its stdout (see :mod:`cockpit.sources.frames`). Closing sends
 ``("stop",)``, waits briefly, then kills.
 """
@@ -15,6 +16,18 @@ from types import TracebackType
 from typing import Any
 
 from cockpit.sources.frames import FrameReader, enlarge_pipe, read_frame, write_frame
+from cockpit.text import redact
+
+
+def read_setup(commands: int) -> Any:
+    """In the child: the setup its parent sent, once the parent's secrets are installed here.
+
+    Raises:
+        EOFError: The parent closed the pipe first.
+    """
+    secrets, setup = read_frame(commands, None)
+    redact.install(secrets)
+    return setup
 
 
 class WorkerProcess:
@@ -34,7 +47,8 @@ class WorkerProcess:
         enlarge_pipe(self._frames)
         self._lock = threading.Lock()
         self._closed = False
-        self.send(setup)
+        # The child redacts what the parent would: its messages reach the screen and the store.
+        self.send((redact.installed(), setup))
 
     @property
     def exit_code(self) -> int | None:

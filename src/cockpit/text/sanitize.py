@@ -34,6 +34,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from cockpit.text.redact import redact
+
 if TYPE_CHECKING:  # rich is imported lazily: the CLI and the sources only need strings.
     from rich.text import Text
 
@@ -141,7 +143,7 @@ def sanitize(
         Plain text (never markup) with no escape sequence other than SGR (when kept) and no raw
         control, C1 or bidi character.
     """
-    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    text = redact(data.decode("utf-8", "replace") if isinstance(data, bytes) else data)
     if text.endswith(_MARKER_END):
         # Already capped (sanitized text, or text that only looks like it: both are plain):
         # sanitize what comes before the marker and keep counting what was left out.

@@ -9,15 +9,18 @@ from collections.abc import Iterable
 from cockpit.config.base import format_duration
 from cockpit.sources.health.context import ProbeContext
 from cockpit.sources.health.describe import excerpt
-from cockpit.sources.health.model import CheckResult, Outcome, Status
+from cockpit.sources.health.model import CheckResult, ConditionResult, Outcome, Status
 from cockpit.sources.health.plan import CheckJob
 from cockpit.sources.health.registry import BACKEND_KINDS, probe_for
+from cockpit.text.redact import redact
 
 # The probe's own timeout should fire first; this margin is the hard bound behind it.
 HARD_BOUND_MARGIN = 0.5
 
 
 def _stamp(job: CheckJob, outcome: Outcome) -> CheckResult:
+    # Every result passes here before it is shown, stored or sent: the one place to take
+    # secrets out of whatever a probe or its library put into a message.
     return CheckResult(
         service=job.service,
         environment=job.environment,
@@ -25,10 +28,12 @@ def _stamp(job: CheckJob, outcome: Outcome) -> CheckResult:
         kind=job.kind,
         status=outcome.status,
         latency_ms=outcome.latency_ms,
-        reason=outcome.reason,
-        conditions=list(outcome.conditions),
+        reason=redact(outcome.reason),
+        conditions=[
+            ConditionResult(redact(c.expr), c.ok, redact(c.actual)) for c in outcome.conditions
+        ],
         ts=time.time(),
-        detail=outcome.detail,
+        detail=redact(outcome.detail) if outcome.detail else outcome.detail,
     )
 
 

@@ -22,6 +22,7 @@ from typing import IO
 
 from cockpit.config.models import CockpitConfig
 from cockpit.sources.frames import read_frame, write_frame
+from cockpit.sources.worker_process import read_setup
 
 PUBLISH_INTERVAL = 0.5
 
@@ -77,7 +78,7 @@ def main() -> int:
     # Nothing else may write to stdout: it carries frames.
     sys.stdout = sys.stderr
     try:
-        setup = read_frame(commands, None)
+        setup = read_setup(commands)
         config, base_dir, state_path = setup
         asyncio.run(serve(commands, out, config, base_dir, state_path))
     except (EOFError, BrokenPipeError, KeyboardInterrupt):

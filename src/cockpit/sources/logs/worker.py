@@ -31,6 +31,7 @@ from cockpit.sources.frames import FrameWriter, read_frame
 from cockpit.sources.logs.base import LogLine, LogSource, NotConfigured, SourceState
 from cockpit.sources.logs.filters import LineFilter
 from cockpit.sources.logs.merge import merge_by_time
+from cockpit.sources.worker_process import read_setup
 
 FLUSH_SECONDS = 0.02
 """Longest a line waits in the worker before it is sent (fewer, larger frames under load)."""
@@ -184,7 +185,7 @@ def main() -> int:
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # stdout carries frames only
     try:
-        asyncio.run(serve(commands, out, read_frame(commands, None)))
+        asyncio.run(serve(commands, out, read_setup(commands)))
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         return 0
     return 0

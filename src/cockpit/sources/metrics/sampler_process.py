@@ -19,6 +19,7 @@ import time
 from typing import IO
 
 from cockpit.sources.frames import read_frame, write_frame
+from cockpit.sources.worker_process import read_setup
 
 
 def serve(commands: int, out: IO[bytes], interval: float, limit: int) -> None:
@@ -52,7 +53,7 @@ def main() -> int:
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # stdout carries frames only
     try:
-        interval, limit = read_frame(commands, None)
+        interval, limit = read_setup(commands)
         serve(commands, out, float(interval), int(limit))
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         return 0
