@@ -149,3 +149,14 @@ async def test_an_unexpected_end_of_the_screen_exits_non_zero_with_the_reason(
     # What `cockpit` returns to the shell for that run (it returned 0 before).
     assert exit_status(app, None) == 1
     assert "ended unexpectedly (exit 1)" in capsys.readouterr().err
+
+
+def test_every_colour_name_the_config_accepts_is_one_the_screen_paints() -> None:
+    from textual.color import Color
+
+    from cockpit.config.colours import CSS_NAMES
+
+    for name in sorted(CSS_NAMES):
+        Color.parse(name)  # raises for a name the screen would not paint
+    for written in ("#A40E26", "#fff", "#11223344", "rgb(164, 14, 38)"):
+        Color.parse(written)

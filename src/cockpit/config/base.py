@@ -94,6 +94,53 @@ Label = Annotated[str, _printable("this text", "EKS production (payments)", 500,
 """A description or badge shown on screen: printable, at most 500 characters."""
 
 
+def _colour(value: str) -> str:
+    from cockpit.config.colours import colour_problem
+
+    problem = colour_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+Colour = Annotated[str, AfterValidator(_colour)]
+"""A colour: ``#rrggbb`` (or ``#rgb``), ``rgb(r, g, b)`` or a CSS colour name."""
+
+
+def _nonempty_environments(value: list[str] | None) -> list[str] | None:
+    if value is not None and not value:
+        raise ValueError(
+            "an empty list would mean nowhere: name the environments, "
+            "or leave `environments` out for every environment"
+        )
+    return value
+
+
+Environments = Annotated[list[str] | None, AfterValidator(_nonempty_environments)]
+"""Environments an entry applies to; None (the key left out) means all of them."""
+
+
+def _http_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"url {value!r} must start with http:// or https://")
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # out of range raises
+    except ValueError as exc:
+        raise ValueError(f"url {value!r}: {exc}; a port is 1-65535") from None
+    if port == 0:
+        raise ValueError(f"url {value!r}: port 0 cannot be reached; a port is 1-65535")
+    if not parts.hostname:
+        raise ValueError(f"url {value!r} has no host; write e.g. http://127.0.0.1:8080/health")
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+"""An ``http://`` or ``https://`` URL with a host and, if given, a port in 1-65535."""
+
+
 Loc = tuple[str | int, ...]
 """A path inside the config data, as pydantic reports it: ``("environments", "prod", "badge")``."""
 

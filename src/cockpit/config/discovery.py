@@ -33,6 +33,40 @@ def user_config_path(environ: Mapping[str, str]) -> Path:
     return base / APP_DIR / USER_FILE
 
 
+def not_a_config_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a config file, or None when it is a regular file.
+
+    Looked at without opening it: a FIFO would block the read, a device never ends.
+    """
+    import errno
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"is a symbolic link to {os.readlink(path)}, which does not exist"
+        return "no such file"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a loop of symbolic links; point it at the config file"
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a directory, not a config file"
+    kind = (
+        "a named pipe (FIFO)"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
+    return f"is {kind}, not a config file; give the path of a YAML file"
+
+
 def discover_config(cli_path: str | None, environ: Mapping[str, str], cwd: Path) -> Path | None:
     """The config file to load, or ``None`` for the built-in default.
 
@@ -46,9 +80,9 @@ def discover_config(cli_path: str | None, environ: Mapping[str, str], cwd: Path)
         if given:
             path = Path(given).expanduser()
             path = path if path.is_absolute() else cwd / path
-            if not path.is_file():
-                what = "is a directory" if path.is_dir() else "no such file"
-                raise ConfigError.single(str(path), f"{what} (given by {source})")
+            problem = not_a_config_file(path)
+            if problem is not None:
+                raise ConfigError.single(str(path), f"{problem} (given by {source})")
             return path
     for candidate in (cwd / LOCAL_FILE, user_config_path(environ)):
         if candidate.is_file():

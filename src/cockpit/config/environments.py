@@ -7,7 +7,7 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from cockpit.config.base import Label, Model, Name
+from cockpit.config.base import Colour, HttpUrl, Label, Model, Name
 
 PRODUCTION_NAMES = frozenset({"prod", "production", "prd", "live"})
 
@@ -51,7 +51,7 @@ class AzureTarget(Model):
 class PrometheusTarget(Model):
     """A Prometheus server's base URL and extra request headers (e.g. auth)."""
 
-    url: str
+    url: HttpUrl
     """Base URL, e.g. ``http://prometheus.monitoring:9090``."""
     headers: dict[str, str] = Field(default_factory=dict)
     """Extra request headers, e.g. ``Authorization: Bearer ${PROM_TOKEN}``."""
@@ -73,7 +73,7 @@ class Environment(Model):
 
     description: Label = ""
     """One line shown next to the environment's name."""
-    colour: str | None = None
+    colour: Colour | None = None
     """Colour of the environment's banner and badge: a name (``red``) or ``#rrggbb``."""
     badge: Label | None = None
     """Short label shown in the header, e.g. ``PROD``."""

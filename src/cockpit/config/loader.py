@@ -95,7 +95,12 @@ def read_config_text(path: Path) -> str:
     Raises:
         ConfigError: when the file is missing, unreadable, too large or not UTF-8 text.
     """
+    from cockpit.config.discovery import not_a_config_file
+
     name = str(path)
+    problem = not_a_config_file(path)
+    if problem is not None:
+        raise ConfigError.single(name, problem)
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_CONFIG_BYTES + 1)

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from cockpit.config.base import Duration, Model, Name, kind_of, split_kind
+from cockpit.config.base import Duration, Environments, Model, Name, kind_of, split_kind
 
 LOG_KINDS = ("file", "kubernetes", "docker", "command", "azure_webapp", "journald")
 
@@ -146,7 +146,7 @@ class LogSourceConfig(Model):
 
     name: Name
     """Name shown in the logs pane and given to ``cockpit logs``."""
-    environments: list[str] | None = None
+    environments: Environments = None
     """Environments this source belongs to (default: all)."""
     highlight: list[str] = Field(default_factory=list)
     """Words highlighted wherever they appear, e.g. ``[THREAT, ERROR]``."""

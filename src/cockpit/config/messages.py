@@ -194,7 +194,11 @@ def _translate(
         return _unknown_key(path, positions.key_or_value(path), model)
     mark = positions.value_or_key(path)
     if kind == "located":
-        return _Found(path, mark, str(error["msg"]), foreign=True)
+        message = str(error["msg"])
+        # Older validators name the place themselves; the rest get it here.
+        if not message.startswith(tuple(str(part) for part in path[:1])):
+            message = f"{where}: {message}"
+        return _Found(path, mark, message, foreign=True)
     value = error.get("input")
     got = _describe(path, value, parsed)
     if kind in _EXPECTED:
@@ -238,6 +242,10 @@ def _type_message(
     message = f"{where}: expected {expected}, got {got}"
     if path in parsed.raw_strings:
         return message + "; ${...} always gives text, so write this value in the file itself"
+    if expected in _NUMERIC and isinstance(value, str) and "_" in value:
+        digits = value.replace("_", "")
+        if _is_number(digits):
+            return message + f"; write {digits} (no underscores in a number)"
     if expected in _NUMERIC and isinstance(value, str) and _is_number(value):
         return message + f"; remove the quotes: {value}"
     if expected == "true or false" and isinstance(value, str):

@@ -19,6 +19,8 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from cockpit.config.base import (
     Duration,
+    Environments,
+    HttpUrl,
     Label,
     Loc,
     LocatedError,
@@ -73,7 +75,7 @@ class Probe(Model):
 class HttpProbe(Probe):
     """An HTTP(S) request judged by conditions (default: status 2xx)."""
 
-    url: str
+    url: HttpUrl
     method: str = "GET"
     headers: dict[str, str] = Field(default_factory=dict)
     body: str | None = None
@@ -81,13 +83,6 @@ class HttpProbe(Probe):
     follow_redirects: bool = False
     conditions: list[HttpCondition] = Field(default_factory=list)
     warn_conditions: list[HttpCondition] = Field(default_factory=list)
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError(f"url {value!r} must start with http:// or https://")
-        return value
 
 
 class TcpProbe(Probe):
@@ -187,11 +182,41 @@ class CommandProbe(Probe):
 class Thresholds(Model):
     """Warn (DEGRADED) and critical (DOWN) limits."""
 
-    warn: float | None = Field(default=None, strict=False)
-    crit: float | None = Field(default=None, strict=False)
+    # A number (80 or 80.5), never text ("80") or NaN: a threshold that compares false with
+    # everything would never fire.
+    warn: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    crit: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _order(self) -> Thresholds:
+        if self.warn is not None and self.crit is not None and self.warn > self.crit:
+            raise LocatedError(
+                [(("warn",), f"warn ({self.warn:g}) is above crit ({self.crit:g}); swap them")]
+            )
+        return self
 
 
-class DiskThresholds(Thresholds):
+class PercentThresholds(Thresholds):
+    """Limits in percent (0-100)."""
+
+    @model_validator(mode="after")
+    def _percent(self) -> PercentThresholds:
+        over = [
+            (name, value)
+            for name in ("warn", "crit")
+            if (value := getattr(self, name)) is not None and value > 100
+        ]
+        if over:
+            raise LocatedError(
+                [
+                    ((name,), f"{name} is {value:g}%, over 100%; write a percentage such as 80")
+                    for name, value in over
+                ]
+            )
+        return self
+
+
+class DiskThresholds(PercentThresholds):
     """Disk usage limits in percent, for the listed mount points."""
 
     mounts: list[str] = Field(default_factory=lambda: ["/"])
@@ -203,7 +228,7 @@ class HostProbe(Probe):
     disk: DiskThresholds | None = Field(
         default_factory=lambda: DiskThresholds(warn=80.0, crit=90.0)
     )
-    memory: Thresholds | None = None
+    memory: PercentThresholds | None = None
     load: Thresholds | None = None
 
 
@@ -215,7 +240,7 @@ class CheckConfig(Model):
     """
 
     name: Name | None = None
-    environments: list[str] | None = None
+    environments: Environments = None
     interval: Duration | None = Field(default=None, gt=0)
     failure_threshold: int = Field(default=1, ge=1)
     success_threshold: int = Field(default=1, ge=1)
@@ -252,7 +277,7 @@ class ServiceConfig(Model):
     """A monitored service with one or more checks."""
 
     name: Name
-    environments: list[str] | None = None
+    environments: Environments = None
     description: Label = ""
     interval: Duration = Field(default=30.0, gt=0)
     checks: list[CheckConfig] = Field(min_length=1)
