@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -85,6 +86,47 @@ async def test_rename_rotation_loses_nothing(tmp_path: Path) -> None:
         "after 3",
     ]
     assert any("replaced" in reason for _, reason in sink.statuses)
+
+
+def _rotating_writer(log: Path, total: int, rotate_after: set[int], linger: float) -> None:
+    """Write lines 1..total; after each of ``rotate_after``, rename the file away, create a new
+    one, and keep writing to the old descriptor for ``linger`` seconds (as many loggers do)."""
+    writer = log.open("a")
+    moved_at: float | None = None
+    generation = 0
+    for number in range(1, total + 1):
+        writer.write(f"line {number}\n")
+        writer.flush()
+        if number in rotate_after:
+            generation += 1
+            log.rename(log.with_name(f"{log.name}.{generation}"))
+            log.touch()
+            moved_at = time.monotonic()
+        if moved_at is not None and time.monotonic() - moved_at >= linger:
+            writer.close()
+            writer = log.open("a")  # the writer finally reopens its path
+            moved_at = None
+        time.sleep(0.02 if moved_at is not None else 0.002)
+    writer.close()
+
+
+async def test_lines_written_to_a_renamed_file_after_the_rename_are_not_lost(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "app.log"
+    log.touch()
+    sink = RecordingSink()
+    async with running(_source(log, tail=TAIL_ALL), sink):
+        await asyncio.sleep(0.2)
+        await asyncio.to_thread(_rotating_writer, log, 544, {100, 250, 398}, 1.0)
+        await sink.wait_lines(544, timeout=20)
+        await asyncio.sleep(0.5)  # nothing more (no line twice)
+    numbers = [int(text.split()[1]) for text in sink.texts]
+    assert sorted(numbers) == list(range(1, 545))
+    rotations = [reason for state, reason in sink.statuses if reason.startswith("rotated")]
+    assert len(rotations) == 3 and all(
+        state is SourceState.LIVE for state, _ in sink.statuses if _.startswith("rotated")
+    )
 
 
 async def test_copytruncate_is_read_from_the_start(tmp_path: Path) -> None:

@@ -2,9 +2,11 @@
 
 Reads in 64 KiB chunks. At the end of the file it polls (quickly after new lines, backing off to
 ``poll`` when idle) and looks at the path: a different file there (rename rotation) is followed
-from its start once the old one has been read to its end; a file shorter than the read position
-(copytruncate) is read again from its start; a missing file is waited for (STALE). Blocking file
-calls run in a worker thread so a slow disk never stalls the event loop.
+from its start, while the old one goes on being read until it has been quiet for
+``drain_quiet`` seconds (many loggers keep writing to the old file for a moment after the
+rename: ``tail -F`` loses those lines); a file shorter than the read position (copytruncate) is
+read again from its start; a missing file is waited for (STALE), its old descriptor drained the
+same way. Blocking file calls run in a worker thread so a slow disk never stalls the event loop.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import errno
 import os
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -33,6 +36,10 @@ POLL_MIN = 0.05
 """First wait at the end of the file after new lines; doubles up to ``poll`` while idle."""
 PARTIAL_AFTER = 1.0
 """An unterminated last line is shown once the file has been quiet this long (seconds)."""
+DRAIN_QUIET = 5.0
+"""A rotated-away file is read until it has had no new data for this long (seconds)."""
+ROTATED = "rotated"
+"""How a LIVE status reason starts after a rotation (the badge shows it)."""
 
 Change = Literal["rotated", "removed", "truncated"] | None
 Outcome = Literal["ended", "rotated", "removed"]
@@ -59,6 +66,7 @@ class FileSource(LogSource):
         chunk_size: int = CHUNK_SIZE,
         max_line_bytes: int = MAX_LINE_BYTES,
         partial_after: float = PARTIAL_AFTER,
+        drain_quiet: float = DRAIN_QUIET,
     ) -> None:
         super().__init__(name, options, backoff=backoff)
         self.path = path
@@ -67,6 +75,8 @@ class FileSource(LogSource):
         self.chunk_size = chunk_size
         self.max_line_bytes = max_line_bytes
         self.partial_after = partial_after
+        self.drain_quiet = drain_quiet
+        self._drains: set[asyncio.Task[None]] = set()
 
     def describe(self) -> str:
         """``file PATH``."""
@@ -74,6 +84,15 @@ class FileSource(LogSource):
 
     async def run(self, sink: LogSink) -> None:
         """Follow the file until cancelled (or read it once when not following)."""
+        try:
+            await self._follow(sink)
+        finally:
+            for task in self._drains:
+                task.cancel()
+            if self._drains:
+                await asyncio.gather(*self._drains, return_exceptions=True)
+
+    async def _follow(self, sink: LogSink) -> None:
         follow = self.options.follow
         tail = self.options.tail if self.options.tail is not None else self.tail_default
         present_at_start: bool | None = None
@@ -104,6 +123,7 @@ class FileSource(LogSource):
             try:
                 outcome = await self._read(handle, sink, from_tail)
             except OSError as exc:
+                handle.close()
                 if not follow:
                     self.report(sink, SourceState.ERROR, f"reading {self.path}: {_why(exc)}")
                     return
@@ -112,14 +132,20 @@ class FileSource(LogSource):
                     sink, SourceState.RECONNECTING, f"reading {self.path} failed: {_why(exc)}"
                 )
                 continue
-            finally:
+            except BaseException:
                 handle.close()
+                raise
             if outcome == "ended":
+                handle.close()
                 self.report(sink, SourceState.ENDED, f"read {self.path} to its end")
                 return
             if outcome == "rotated":
+                clock = time.strftime("%H:%M:%S", time.localtime())
                 self.report(
-                    sink, SourceState.LIVE, f"{self.path} was replaced; following the new file"
+                    sink,
+                    SourceState.LIVE,
+                    f"{ROTATED} at {clock}: {self.path} was replaced; following the new file"
+                    " and reading the old one until it is quiet",
                 )
 
     async def _read(self, handle: BinaryIO, sink: LogSink, tail: int) -> Outcome:
@@ -157,15 +183,41 @@ class FileSource(LogSource):
                 )
                 continue
             if change is not None:
-                # Lines the writer added to the old file just before it moved are still ours.
-                while chunk := await asyncio.to_thread(handle.read, self.chunk_size):
-                    deliver(splitter.feed(chunk))
-                deliver(splitter.flush())
+                # Lines the writer adds to the old file after it moved are still ours: read on
+                # in the background (which then owns the handle) while the new file is followed.
+                task = asyncio.create_task(self._drain(handle, splitter, deliver))
+                self._drains.add(task)
+                task.add_done_callback(self._drains.discard)
                 return change
             if splitter.pending and time.monotonic() - last_data >= self.partial_after:
                 deliver(splitter.flush())
             await asyncio.sleep(wait)
             wait = min(wait * 2, self.poll)
+
+    async def _drain(
+        self,
+        handle: BinaryIO,
+        splitter: LineSplitter,
+        deliver: Callable[[list[bytes]], None],
+    ) -> None:
+        """Read a rotated-away file until it has been quiet for ``drain_quiet``, then close it."""
+        try:
+            quiet_since = time.monotonic()
+            wait = POLL_MIN
+            while time.monotonic() - quiet_since < self.drain_quiet:
+                chunk = await asyncio.to_thread(handle.read, self.chunk_size)
+                if chunk:
+                    deliver(splitter.feed(chunk))
+                    quiet_since = time.monotonic()
+                    wait = POLL_MIN
+                    continue
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, self.poll)
+            deliver(splitter.flush())
+        except OSError:
+            pass  # the old file is gone for good: what was read is delivered
+        finally:
+            handle.close()
 
 
 def _open_regular(path: Path) -> BinaryIO:

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from cockpit.config.themes import STATUS_VARIABLES
 from cockpit.sources.logs.base import SourceState
+from cockpit.sources.logs.file import ROTATED
 from cockpit.text.age import format_age
 from cockpit.text.sanitize import sanitize
 from cockpit.ui.log_feed import LogFeed, SourceStatus
@@ -74,7 +75,10 @@ def source_badges(
         grep = greps.get(s.name)
         if grep:
             badges.append(f" {grep}", style="dim")
-        if s.state is SourceState.ENDED:
+        if s.state is SourceState.LIVE and s.reason.startswith(ROTATED):
+            # A rotation is worth knowing about (lines around it come from two files).
+            badges.append(f" ↻ rotated {format_age(now - s.since)} ago", style="italic dim")
+        elif s.state is SourceState.ENDED:
             # The exact total matters once a source is done (e.g. a one-shot command).
             badges.append(f" ended · {s.lines} lines", style="italic")
         elif s.state is not SourceState.LIVE:
