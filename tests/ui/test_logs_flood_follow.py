@@ -9,22 +9,14 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.widgets.log_view import LogView
 from cockpit.ui.widgets.logs_pane import MAX_LINES, LogsPane
+from tests.support.pilot_wait import until
 
 AppFactory = Callable[..., CockpitApp]
 LINES = 15 * MAX_LINES
-
-
-async def _until(pilot: Any, predicate: Callable[[], bool], seconds: float = 60.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached in time")
 
 
 async def test_follow_shows_the_last_line_of_a_flood_on_screen(
@@ -41,7 +33,7 @@ async def test_follow_shows_the_last_line_of_a_flood_on_screen(
         await pilot.press("2", "z")
         pane = app.query_one(LogsPane)
         view = pane.query_one(LogView)
-        await _until(pilot, lambda: pane.feed is not None and pane.feed.received == LINES)
+        await until(pilot, lambda: pane.feed is not None and pane.feed.received == LINES)
         await pilot.pause(0.2)  # a few frames: the last flush and paint
         screen = html.unescape(app.export_screenshot()).replace("\xa0", " ")
         # What the screen shows, not what the widget holds: the newest line is painted.

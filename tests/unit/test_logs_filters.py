@@ -125,3 +125,17 @@ def test_only_the_capped_start_of_a_line_is_searched() -> None:
     f = LineFilter(include="needle")
     assert f.matches(_line("x" * (MATCH_CAP - 10) + "needle"))
     assert not f.matches(_line("x" * MATCH_CAP + "needle"))
+
+
+def test_a_monstrous_program_is_refused_and_regular_expressions_are_marked_costly() -> None:
+    from cockpit.sources.logs.filters import FilterError, LineFilter, compile_pattern
+
+    try:
+        compile_pattern(r"[\pL\pN]{20}")
+    except FilterError as exc:
+        assert "too complex" in str(exc) and "RE2 instructions" in str(exc)
+    else:
+        raise AssertionError("a 26,864-instruction program was accepted")
+    assert compile_pattern(r"\pL+\d").costly  # big but fast: accepted
+    assert not compile_pattern("payment failed").costly
+    assert LineFilter(include="(.*a){5}").costly and not LineFilter(include="ERROR").costly

@@ -31,6 +31,11 @@ MATCH_CAP = MAX_LINE
 """Characters of a line a pattern is matched against."""
 MAX_PATTERN = 1000
 """Longest pattern accepted (characters)."""
+MAX_PROGRAM = 20_000
+"""Largest RE2 program accepted (instructions): beyond it compiling and matching cost memory and
+time for nothing (``[\\pL\\pN]{20}``). Size says little about speed (``\\pL+\\d`` is 1,203
+instructions and fast, ``(.*a){20}`` 224 and slow), so the screen never waits for a filter:
+re-filtering runs off the event loop and new lines are filtered within a per-frame budget."""
 _ESCAPE = re.compile(r"\\.")
 _SYNTAX = frozenset(".^$*+?{}[]\\|()")
 
@@ -41,6 +46,10 @@ class Pattern(Protocol):
     @property
     def pattern(self) -> str:
         """The pattern as written."""
+
+    @property
+    def costly(self) -> bool:
+        """A regular expression (not a literal): worth matching off the UI's thread."""
 
     def search(self, text: str) -> object | None:
         """A match object when ``text`` contains a match, else None."""
@@ -55,12 +64,18 @@ class Pattern(Protocol):
 class _Compiled:
     """A pattern's program for one line, and the same pattern for whole batches."""
 
-    __slots__ = ("_joined", "_search", "pattern")
+    __slots__ = ("_joined", "_search", "costly", "pattern")
 
     def __init__(
-        self, pattern: str, search: Callable[[str], object | None], joined: Any | None
+        self,
+        pattern: str,
+        search: Callable[[str], object | None],
+        joined: Any | None,
+        costly: bool = False,
     ) -> None:
         self.pattern = pattern
+        self.costly = costly
+        """A regular expression (RE2), not a literal: worth matching off the UI's thread."""
         self._search = search
         self._joined = joined
         """RE2 program over a batch joined as UTF-8 bytes (see batch_match), or None."""
@@ -106,13 +121,22 @@ def compile_pattern(pattern: str) -> Pattern:
         search = re.compile(re.escape(pattern), re.IGNORECASE if ignore_case else 0).search
     else:
         try:
-            search = re2.compile(pattern, options).search
+            program = re2.compile(pattern, options)
         except re2.error as exc:
             reason = exc.args[0] if exc.args else exc
             if isinstance(reason, bytes):
                 reason = reason.decode("utf-8", "replace")
             raise FilterError(f"invalid pattern: {reason}") from None
-    return _Compiled(pattern, search, _batch_program(re2, options, pattern, literal))
+        if program.programsize > MAX_PROGRAM:
+            raise FilterError(
+                f"pattern too complex ({program.programsize} RE2 instructions; at most "
+                f"{MAX_PROGRAM}): repeat less (a class or group with {{20}} is copied 20 "
+                "times) or split it into a filter and an exclude"
+            )
+        search = program.search
+    return _Compiled(
+        pattern, search, _batch_program(re2, options, pattern, literal), costly=not literal
+    )
 
 
 def _batch_program(re2: Any, options: Any, pattern: str, literal: bool) -> Any | None:
@@ -166,6 +190,11 @@ class LineFilter:
         except ValueError as exc:
             raise FilterError(str(exc)) from None
         self._min_rank = level_rank(self.level) if self.level else 0
+
+    @property
+    def costly(self) -> bool:
+        """Some pattern is a regular expression: re-filtering a big buffer may take a while."""
+        return any(p.costly for p in (*self.include, *self.exclude))
 
     @property
     def passes_everything(self) -> bool:

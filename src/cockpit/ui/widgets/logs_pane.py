@@ -31,6 +31,13 @@ MAX_LINES = 10_000
 BUFFER_LINES = 20_000
 """Lines kept for re-filtering and saving."""
 FLUSH_HZ = 30
+SYNC_RERENDER = 500
+"""Buffered lines above which a costly re-filter (a regular expression, wrap, pretty JSON) runs
+off the event loop."""
+FILTER_BUDGET = 0.008
+"""Seconds a frame may spend on a costly filter (the rest waits for the next frame)."""
+FILTER_SLICE = 32
+"""Lines filtered at a time within that budget."""
 MAX_PER_FLUSH = 10_000
 """Most lines taken from the worker per frame (300k lines/s); the rest wait in the pipe."""
 FLOOD_ROWS = 1_000
@@ -126,6 +133,11 @@ class LogsPane(Pane):
         self._painted_at = 0.0
         self._dropped_shown = 0
         self._version_shown = -1
+        self._generation = 0
+        """Counts re-renders: a threaded one that finishes after a newer one began is dropped."""
+        self._filtering = False
+        self._unfiltered: deque[LogRow] = deque()
+        """Lines taken from the feed that a costly filter has not looked at yet."""
         self._config_filters: dict[str, str] = {}
         """Source -> a short label of its config `filter:` / `exclude:` (shown in its badge)."""
         # Held, not queried: the flush runs 30 times a second, and during shutdown the children
@@ -168,6 +180,8 @@ class LogsPane(Pane):
         """
         self.feed = feed
         self.buffer.clear()
+        self._unfiltered.clear()
+        self._generation += 1  # a re-filter of the old lines must not land here
         self._queue.clear()
         view = self._view
         view.clear()
@@ -194,11 +208,22 @@ class LogsPane(Pane):
         feed = self.feed
         if feed is None:
             return
-        batch = feed.drain(MAX_PER_FLUSH)
+        # Lines not filtered yet hold the pipe: the worker counts what it must drop, and the
+        # screen stays live.
+        room = MAX_PER_FLUSH - len(self._unfiltered)
+        batch = feed.drain(room) if room > 0 else []
         now = time.monotonic()
-        if batch:
+        if batch and self._filtering:
+            self.buffer.extend(batch)  # shown when the re-filtering is done
+            batch = []
+        if batch or self._unfiltered:
             self.buffer.extend(batch)
-            shown = self._rows(batch)
+            if self.line_filter.costly or self._unfiltered:
+                # A regular expression may take milliseconds a line: a time budget per frame.
+                self._unfiltered.extend(batch)
+                shown: Sequence[Row] = self._take_filtered()
+            else:
+                shown = self._rows(batch)
             self._queue.extend(shown)
             if not self.follow:
                 # Scroll lock: the view stays exactly as it is (writing would prune lines off
@@ -221,6 +246,16 @@ class LogsPane(Pane):
         elif batch or feed.dropped != self._dropped_shown or feed.version != self._version_shown:
             self._painted_at = now
             self._render_status()
+
+    def _take_filtered(self) -> list[Row]:
+        """Rows of the waiting lines that pass the filter, as many as fit in a frame's budget."""
+        pending = self._unfiltered
+        deadline = time.perf_counter() + FILTER_BUDGET
+        rows: list[Row] = []
+        while pending and time.perf_counter() < deadline:
+            chunk = [pending.popleft() for _ in range(min(FILTER_SLICE, len(pending)))]
+            rows.extend(self._rows(chunk))
+        return rows
 
     def _paint(self) -> None:
         """Write the waiting rows to the view and redraw the status line."""
@@ -283,10 +318,66 @@ class LogsPane(Pane):
         self._wrap_width = view.scrollable_content_region.width
         lines = list(self.buffer)
         anchor = None if self.follow else view.top_line()
+        self._generation += 1
+        self._unfiltered.clear()  # in the buffer, so re-filtered with the rest
+        if len(lines) > SYNC_RERENDER and (
+            self.line_filter.costly or self.wrap or self.pretty_json
+        ):
+            # A regular expression over 20k long lines can take seconds: the screen stays live
+            # (RE2 lets go of the GIL) and says what it is doing.
+            self._filtering = True
+            self._render_status()
+            self._rerender_in_thread(self._generation, lines, anchor)
+            return
+        self._show_rerendered(lines, anchor, self._split_rows(lines, anchor))
+
+    def _split_rows(
+        self, lines: list[LogRow], anchor: LogRow | None
+    ) -> tuple[Sequence[Row], Sequence[Row]]:
+        """The rows of the lines before the anchor line and from it on."""
         split = len(lines)
         if anchor is not None:
             split = next((i for i, line in enumerate(lines) if line is anchor), len(lines))
-        before, after = self._rows(lines[:split]), self._rows(lines[split:])
+        return self._rows(lines[:split]), self._rows(lines[split:])
+
+    @work(thread=True, exclusive=True, group="logs-filter", exit_on_error=False)
+    def _rerender_in_thread(
+        self, generation: int, lines: list[LogRow], anchor: LogRow | None
+    ) -> None:
+        rows = self._split_rows(lines, anchor)
+        self.app.call_from_thread(self._rerender_done, generation, lines, anchor, rows)
+
+    def _rerender_done(
+        self,
+        generation: int,
+        lines: list[LogRow],
+        anchor: LogRow | None,
+        rows: tuple[Sequence[Row], Sequence[Row]],
+    ) -> None:
+        if generation != self._generation:
+            return  # a newer filter or format is on its way
+        self._filtering = False
+        self._show_rerendered(lines, anchor, rows)
+        # Lines that arrived meanwhile were kept, not shown: they follow now.
+        buffer = list(self.buffer)
+        last = lines[-1] if lines else None
+        start = 0
+        if last is not None:
+            start = next((i + 1 for i in range(len(buffer) - 1, -1, -1) if buffer[i] is last), 0)
+        late = buffer[start:]
+        if late:
+            self._queue.extend(self._rows(late))
+            if self.follow:
+                self._paint()
+
+    def _show_rerendered(
+        self,
+        lines: list[LogRow],
+        anchor: LogRow | None,
+        rows_split: tuple[Sequence[Row], Sequence[Row]],
+    ) -> None:
+        view = self._view
+        before, after = rows_split
         rows = [*before, *after][-MAX_LINES:]
         top = max(len(rows) - len(after), 0)
         if anchor is None and not self.follow:
@@ -331,6 +422,8 @@ class LogsPane(Pane):
         tail = Text()
         if feed.dropped:
             tail.append(f"dropped {feed.dropped}  ", style=self.highlighter.error_style)
+        if self._filtering or self._unfiltered:
+            tail.append("filtering…  ", style="bold")
         if self.follow:
             tail.append("FOLLOW", style="bold")
         else:
