@@ -159,13 +159,13 @@ async def test_file_that_appears_later_is_read_whole(tmp_path: Path) -> None:
     assert sink.texts == ["first", "second", "third"]
 
 
-async def test_ten_megabyte_line_without_newline_is_read_in_capped_pieces(tmp_path: Path) -> None:
+async def test_ten_megabyte_line_is_one_line_with_one_honest_marker(tmp_path: Path) -> None:
     log = tmp_path / "big.log"
     size = 10 * 1024 * 1024
     with log.open("wb") as f:
         f.write(b"A" * size)
         f.write(b"\nafter the big one\n")
-    sink = RecordingSink(keep_text=False)
+    sink = RecordingSink()
     source = FileSource("app", log, StreamOptions(follow=False, tail=TAIL_ALL))
     tracemalloc.start()
     try:
@@ -173,9 +173,9 @@ async def test_ten_megabyte_line_without_newline_is_read_in_capped_pieces(tmp_pa
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    pieces = -(-size // source.max_line_bytes)
-    assert sink.count == pieces + 1
-    assert sink.longest <= 4096 + len("… [+12288 chars]")
+    # One line (it was one line), its first 4096 characters and what was left out in bytes;
+    # then the next line, intact.
+    assert sink.texts == ["A" * 4096 + "… [+10.0 MiB]", "after the big one"]
     assert sink.states[-1] is SourceState.ENDED
     # Never the whole line in memory: a few chunks' worth at most.
     assert peak < 2 * 1024 * 1024, peak
@@ -184,7 +184,7 @@ async def test_ten_megabyte_line_without_newline_is_read_in_capped_pieces(tmp_pa
 async def test_ten_megabyte_line_while_following(tmp_path: Path) -> None:
     log = tmp_path / "big.log"
     log.write_bytes(b"")
-    sink = RecordingSink(keep_text=False)
+    sink = RecordingSink()
     source = FileSource("app", log, StreamOptions(tail=TAIL_ALL), poll=0.05)
     async with running(source, sink):
         await sink.wait_state(SourceState.LIVE)
@@ -192,8 +192,10 @@ async def test_ten_megabyte_line_while_following(tmp_path: Path) -> None:
             for _ in range(10):
                 f.write(b"B" * (1024 * 1024))
                 f.flush()
-        await sink.wait_lines(640, timeout=20)
+            f.write(b"\nnext\n")
+        await sink.wait_lines(2, timeout=20)
         assert source.status.state is SourceState.LIVE
+    assert sink.texts == ["B" * 4096 + "… [+10.0 MiB]", "next"]
 
 
 async def test_hostile_corpus_through_the_file_source(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from cockpit.sources.logs.levels import (
     parse_level_name,
     syslog_level,
 )
-from cockpit.sources.logs.lines import LineSplitter, StreamDecoder, make_line
+from cockpit.sources.logs.lines import CutLine, LineSplitter, StreamDecoder, make_line
 from cockpit.sources.logs.timestamps import parse_prefix, parse_value
 
 T0 = calendar.timegm((2024, 5, 1, 12, 0, 0, 0, 0, 0))
@@ -29,23 +29,36 @@ def test_splitter_joins_chunks_and_drops_line_ends() -> None:
     assert splitter.flush() == []
 
 
-def test_splitter_cuts_long_lines_into_pieces_and_keeps_memory_bounded() -> None:
+def test_splitter_keeps_the_head_of_a_long_line_and_counts_the_rest() -> None:
     splitter = LineSplitter(max_line=1000)
-    pieces: list[bytes] = []
+    lines: list[bytes] = []
     for _ in range(100):  # a 100 kB line, no newline yet
-        pieces += splitter.feed(b"x" * 1000)
-        assert splitter.pending <= 1000
-    pieces += splitter.feed(b"y\nz\n")
-    assert [len(p) for p in pieces[:-2]] == [1000] * 100
-    assert pieces[-2:] == [b"y", b"z"]
+        lines += splitter.feed(b"x" * 1000)
+        assert splitter.pending <= 1000 and lines == []
+    lines += splitter.feed(b"y\nz\n")
+    assert lines == [b"x" * 1000, b"z"]
+    assert isinstance(lines[0], CutLine) and lines[0].dropped == 99_001
+    # Cut inside one chunk too, and flushed unterminated.
+    lines = splitter.feed(b"w" * 2500 + b"\n" + b"v" * 1500)
+    assert lines == [b"w" * 1000] and lines[0].dropped == 1500  # type: ignore[attr-defined]
+    (tail,) = splitter.flush()
+    assert tail == b"v" * 1000 and tail.dropped == 500  # type: ignore[attr-defined]
+
+
+def test_a_cut_line_carries_one_honest_marker() -> None:
+    decoder = StreamDecoder("app")
+    (line,) = decoder.decode([CutLine(b"A" * 16384, 10 * 1024 * 1024 - 16384)], 0.0)
+    assert line.text == "A" * 4096 + "… [+10.0 MiB]"
+    (short,) = decoder.decode([CutLine(b"abc", 2000)], 0.0)
+    assert short.text == "abc… [+2.0 KiB]"
 
 
 def test_splitter_never_cuts_inside_a_utf8_character() -> None:
     splitter = LineSplitter(max_line=10)
     text = "aé" * 20  # 3 bytes per pair
-    pieces = splitter.feed(text.encode()) + splitter.flush()
-    assert all(len(p) <= 10 for p in pieces)
-    assert "".join(p.decode("utf-8") for p in pieces) == text  # each piece decodes alone
+    (head,) = splitter.feed(text.encode()) + splitter.flush()
+    assert len(head) <= 10 and text.startswith(head.decode("utf-8"))  # decodes alone
+    assert len(head) + head.dropped == len(text.encode())  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

@@ -26,12 +26,15 @@ from cockpit.state.checklists import Checklist, ChecklistBook, ChecklistItem
 from cockpit.state.store import Store
 
 db, who, go, n = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+go.with_name(f"ready-{who}").touch()  # imports done: the test starts both at once
 deadline = time.monotonic() + 30
 while not go.exists():
     if time.monotonic() > deadline:
         sys.exit("go file never appeared")
     time.sleep(0.001)
 
+# Opening counts: both create and migrate the same new database, and wait for each other.
+started = time.monotonic()  # CLOCK_MONOTONIC: comparable across processes on Linux
 store = Store.open(db)
 if store.warning:
     sys.exit(f"store degraded: {store.warning}")
@@ -40,7 +43,6 @@ checklist = Checklist(
 )
 book = ChecklistBook(store)
 audit = AuditLog(store)
-started = time.monotonic()  # CLOCK_MONOTONIC: comparable across processes on Linux
 for k in range(n):
     book.tick("prod", checklist, f"i{k}", who, period="run-1")
     audit.record("load.write", "prod", who, f"{who} {k}", {"k": k})
@@ -68,7 +70,10 @@ def test_two_processes_write_at_once_without_errors_or_losses(tmp_path: Path) ->
         )
         for who in ("alpha", "beta")
     ]
-    time.sleep(0.5)  # let both interpreters start and wait on the go file
+    deadline = time.monotonic() + 60
+    while not all((tmp_path / f"ready-{who}").exists() for who in ("alpha", "beta")):
+        assert time.monotonic() < deadline, "the writers never started"
+        time.sleep(0.01)
     go.touch()
     results = []
     for proc in workers:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from typing import Any
 
 from cockpit.sources.logs.base import MAX_LINE, MAX_LINE_BYTES, LogLine
@@ -21,66 +22,92 @@ JSON_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "log.level")
 JSON_TIME_KEYS = ("time", "timestamp", "ts", "@timestamp", "t")
 
 
+class CutLine(bytes):
+    """The head of a line that was too long to keep whole; ``dropped`` bytes of it followed."""
+
+    dropped: int
+
+    def __new__(cls, head: bytes, dropped: int) -> CutLine:
+        line = super().__new__(cls, head)
+        line.dropped = dropped
+        return line
+
+
 class LineSplitter:
     """Turns chunks into lines without ever holding an unbounded partial line.
 
-    Lines end at ``\\n`` (a ``\\r`` before it is dropped too). A line that grows past
-    ``max_line`` bytes without a newline is emitted in pieces of at most ``max_line`` bytes, cut
-    on a UTF-8 character boundary, so a 10 MB line costs at most ``max_line`` plus one chunk.
+    Lines end at ``\\n`` (a ``\\r`` before it is dropped too). Of a line longer than
+    ``max_line`` bytes only its first ``max_line`` bytes are kept (cut on a UTF-8 character
+    boundary) and the rest is counted: a 10 MB line is one :class:`CutLine` whose marker says
+    how much was left out, and costs at most ``max_line`` plus one chunk.
     """
 
     def __init__(self, max_line: int = MAX_LINE_BYTES) -> None:
         self.max_line = max(max_line, 4)
         self._partial = b""
+        self._dropped = 0
+        """Bytes of the current line past its kept head (0: the line is not cut)."""
 
     @property
     def pending(self) -> int:
-        """Bytes of the unterminated line held so far."""
+        """Bytes of the unterminated line held (never more than ``max_line``)."""
         return len(self._partial)
 
     def feed(self, chunk: bytes) -> list[bytes]:
         """Add a chunk; return the lines it completed (without their line ends)."""
-        data = self._partial + chunk if self._partial else bytes(chunk)
+        out: list[bytes] = []
+        start = 0
+        if self._dropped:
+            # Inside a cut line: count up to its end.
+            end = chunk.find(b"\n")
+            if end < 0:
+                self._dropped += len(chunk)
+                return out
+            out.append(self._cut(self._partial, self._dropped + end))
+            self._partial, self._dropped = b"", 0
+            start = end + 1
+        data = self._partial + chunk[start:] if self._partial else bytes(chunk[start:])
         parts = data.split(b"\n")
         rest = parts.pop()
-        out: list[bytes] = []
         for part in parts:
             if part.endswith(b"\r"):
                 part = part[:-1]
             if len(part) > self.max_line:
-                out.extend(self._pieces(part))
+                head = self._head(part)
+                out.append(self._cut(head, len(part) - len(head)))
             else:
                 out.append(part)
         if len(rest) > self.max_line:
-            pieces = self._pieces(rest)
-            rest = pieces.pop()
-            out.extend(pieces)
+            head = self._head(rest)
+            self._dropped = len(rest) - len(head)
+            rest = head
         self._partial = rest
         return out
 
     def flush(self) -> list[bytes]:
         """The unterminated last line, if any (at the end of a stream, or after a pause)."""
-        if not self._partial:
+        if not self._partial and not self._dropped:
             return []
-        line, self._partial = self._partial, b""
+        line, dropped = self._partial, self._dropped
+        self._partial, self._dropped = b"", 0
+        if dropped:
+            return [self._cut(line, dropped)]
         return [line[:-1] if line.endswith(b"\r") else line]
 
-    def _pieces(self, data: bytes) -> list[bytes]:
-        # Cut into pieces of at most max_line bytes; the caller may keep the last one pending.
-        out: list[bytes] = []
-        start = 0
-        while len(data) - start > self.max_line:
-            cut = start + self.max_line
-            # Back off over UTF-8 continuation bytes so no character is split between pieces.
-            back = cut
-            while back > cut - 3 and data[back] & 0xC0 == 0x80:
-                back -= 1
-            if data[back] & 0xC0 != 0x80 and back > start:
-                cut = back
-            out.append(data[start:cut])
-            start = cut
-        out.append(data[start:])
-        return out
+    @staticmethod
+    def _cut(head: bytes, dropped: int) -> CutLine:
+        return CutLine(head, dropped)
+
+    def _head(self, data: bytes) -> bytes:
+        # The first max_line bytes, backing off over UTF-8 continuation bytes so no character
+        # is split.
+        cut = self.max_line
+        back = cut
+        while back > cut - 3 and data[back] & 0xC0 == 0x80:
+            back -= 1
+        if data[back] & 0xC0 != 0x80 and back > 0:
+            cut = back
+        return data[:cut]
 
 
 class StreamDecoder:
@@ -158,6 +185,9 @@ class StreamDecoder:
     ) -> LogLine:
         """Decode one raw line; ``ts``/``level``/``origin`` override what the text says."""
         text = sanitize(raw, max_len=self.max_len)
+        dropped = getattr(raw, "dropped", 0)
+        if dropped:
+            text = honest_marker(text, len(raw) + dropped)
         plain = strip_sgr(text)
         fields = json_object(raw) if plain[:1] == "{" else None
         start = 0
@@ -194,6 +224,28 @@ _PLAIN = bytes(range(0x20, 0x7F)) + b"\n"
 """Printable ASCII, and the newlines that join a batch: text the sanitizer leaves as it is."""
 
 
+_CHARS_MARKER = re.compile(r"… \[\+\d+ chars\]$")
+
+
+def honest_marker(text: str, total_bytes: int) -> str:
+    """``text`` (the sanitized head of a cut line) ending in one marker of what is not shown,
+    counted in the line's bytes: ``… [+10.0 MiB]``."""
+    visible = _CHARS_MARKER.sub("", text)
+    more = max(total_bytes - len(strip_sgr(visible).encode("utf-8", "replace")), 0)
+    return f"{visible}… [+{format_bytes(more)}]"
+
+
+def format_bytes(count: int) -> str:
+    """``512 bytes``, ``12.0 KiB``, ``10.2 MiB``, ``1.50 GiB``."""
+    if count < 1024:
+        return f"{count} bytes"
+    if count < 1024**2:
+        return f"{count / 1024:.1f} KiB"
+    if count < 1024**3:
+        return f"{count / 1024**2:.1f} MiB"
+    return f"{count / 1024**3:.2f} GiB"
+
+
 def _plain_batch(raws: list[bytes], max_len: int) -> list[str] | None:
     """The lines as text when every one is printable ASCII within ``max_len``, else None.
 
@@ -201,6 +253,8 @@ def _plain_batch(raws: list[bytes], max_len: int) -> list[str] | None:
     return unchanged.
     """
     if not raws or (max_len > 0 and max(map(len, raws)) > max_len):
+        return None
+    if CutLine in set(map(type, raws)):  # its marker is added line by line
         return None
     blob = b"\n".join(raws)
     if blob.translate(None, _PLAIN):  # anything left is a byte to sanitize
