@@ -64,13 +64,21 @@ class KubeFailure(Exception):
         self.reason = reason
 
 
-def _api_client(target: KubernetesTarget, ctx: ProbeContext) -> Any:
+def _api_client(target: KubernetesTarget, ctx: ProbeContext, timeout: float) -> Any:
     from kubernetes import config
 
+    from cockpit.sources.kube_credentials import kubeconfig_for
+
     path = str(ctx.resolve_path(target.kubeconfig)) if target.kubeconfig else None
-    api = config.new_client_from_config(  # type: ignore[no-untyped-call]
-        config_file=path, context=target.context, persist_config=False
-    )
+    resolved = kubeconfig_for(path, target.context, timeout)
+    if resolved is None:  # no kubeconfig: the client says so in its words
+        api = config.new_client_from_config(  # type: ignore[no-untyped-call]
+            config_file=path, context=target.context, persist_config=False
+        )
+    else:
+        api = config.new_client_from_config_dict(  # type: ignore[no-untyped-call]
+            config_dict=resolved, context=target.context, persist_config=False
+        )
     ctx.on_close(api.close)
     return api
 
@@ -208,7 +216,8 @@ async def probe(job: CheckJob, ctx: ProbeContext) -> Outcome:
 
     def read() -> KubeView:
         api = ctx.cached(
-            ("kube", target.kubeconfig, target.context), lambda: _api_client(target, ctx)
+            ("kube", target.kubeconfig, target.context),
+            lambda: _api_client(target, ctx, spec.timeout),
         )
         return inspect(api, spec, target.namespace, spec.timeout)
 
@@ -230,6 +239,8 @@ def _unreachable(exc: Exception, target: KubernetesTarget) -> str:
     name = type(exc).__name__
     if name == "ConfigException":
         return f"kubeconfig: {excerpt(str(exc), 200)}"
+    if name == "CredentialError":
+        return f"credentials (context {target.context}): {excerpt(str(exc), 240)}"
     if name in ("MaxRetryError", "NewConnectionError", "ProtocolError") or isinstance(exc, OSError):
         cause = getattr(exc, "reason", None) or exc
         text = str(cause)

@@ -42,20 +42,29 @@ class KubeSettings:
     server_name: str | None = None
 
 
-def load_settings(kubeconfig: Path | None, context: str) -> KubeSettings:
+def load_settings(
+    kubeconfig: Path | None, context: str, timeout: float | None = None
+) -> KubeSettings:
     """Resolve ``context`` (blocking: reads files, may run an exec credential plugin).
 
-    ``kubeconfig`` None means ``$KUBECONFIG``, else ``~/.kube/config``, as kubectl does.
+    ``kubeconfig`` None means ``$KUBECONFIG``, else ``~/.kube/config``, as kubectl does. An exec
+    plugin gets ``timeout`` seconds (see :mod:`cockpit.sources.kube_credentials`).
     """
     from kubernetes import client, config
 
+    from cockpit.sources.kube_credentials import kubeconfig_for
+
     cfg = client.Configuration()
-    config.load_kube_config(  # type: ignore[no-untyped-call]
-        config_file=str(kubeconfig) if kubeconfig is not None else None,
-        context=context,
-        client_configuration=cfg,
-        persist_config=False,
-    )
+    path = str(kubeconfig) if kubeconfig is not None else None
+    resolved = kubeconfig_for(path, context, *([] if timeout is None else [timeout]))
+    if resolved is None:  # no kubeconfig: the client says so in its words
+        config.load_kube_config(  # type: ignore[no-untyped-call]
+            config_file=path, context=context, client_configuration=cfg, persist_config=False
+        )
+    else:
+        config.load_kube_config_from_dict(  # type: ignore[no-untyped-call]
+            config_dict=resolved, context=context, client_configuration=cfg, persist_config=False
+        )
     server = str(cfg.host).rstrip("/")
     auth: Any = cfg.auth_settings().get("BearerToken") or {}
     return KubeSettings(

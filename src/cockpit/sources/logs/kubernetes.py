@@ -188,8 +188,11 @@ class KubernetesSource(LogSource):
         # In a daemon thread: an exec credential plugin that hangs must not hold the loop or
         # the exit.
         settings = await asyncio.wait_for(
-            ProbeContext().run_blocking(lambda: load_settings(self.kubeconfig, self.context)),
-            self.timeout,
+            ProbeContext().run_blocking(
+                lambda: load_settings(self.kubeconfig, self.context, self.timeout)
+            ),
+            # The plugin's own deadline comes first, so its reason (credentials) is the one shown.
+            self.timeout + 2,
         )
         return KubeApi(settings, self.namespace, self.timeout)
 
