@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import pytest
 
 from cockpit.sources.health.model import Status
 from tests.support.health_checks import run_checks
-from tests.support.processes import free_port
+from tests.support.processes import free_port, run_cockpit_check
 
 
 @pytest.fixture
@@ -121,6 +122,82 @@ async def test_command_timeout_kills_the_whole_process_group(tmp_path: Path) -> 
     assert not alive, "the grandchild survived the timeout"
 
 
+def _marked_alive(marker: str) -> list[int]:
+    """Processes (not zombies) whose command line holds ``marker``."""
+    found = []
+    for process in psutil.process_iter(["cmdline", "status"]):
+        held = marker in " ".join(process.info["cmdline"] or [])
+        if held and process.info["status"] != psutil.STATUS_ZOMBIE:
+            found.append(process.pid)
+    return found
+
+
+async def _gone(marker: str, seconds: float = 3.0) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (alive := _marked_alive(marker)) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    return alive
+
+
+def _spawn(marker: str, *, new_session: bool, keep_stdout: bool) -> str:
+    """Python code that starts a 300 s sleeper carrying ``marker``."""
+    out = "None" if keep_stdout else "subprocess.DEVNULL"
+    return (
+        "import subprocess, sys\n"
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)', "
+        f"{marker!r}], start_new_session={new_session}, stdout={out})\n"
+    )
+
+
+async def test_a_child_that_left_the_session_is_killed_at_the_deadline() -> None:
+    marker = f"escapee-{uuid.uuid4().hex}"
+    script = _spawn(marker, new_session=True, keep_stdout=False) + "import time; time.sleep(60)\n"
+    results = await run_checks(
+        {"slow": [{"command": {"argv": [sys.executable, "-c", script], "timeout": "1s"}}]}
+    )
+    assert results["slow"].status is Status.DOWN
+    assert await _gone(marker) == [], "a setsid child escaped the deadline"
+
+
+async def test_a_child_holding_the_output_does_not_make_a_timeout() -> None:
+    marker = f"holder-{uuid.uuid4().hex}"
+    script = _spawn(marker, new_session=True, keep_stdout=True) + "print('all good')\n"
+    start = time.monotonic()
+    results = await run_checks(
+        {"ok": [{"command": {"argv": [sys.executable, "-c", script], "timeout": "10s"}}]}
+    )
+    elapsed = time.monotonic() - start
+    assert results["ok"].status is Status.UP, results["ok"].reason
+    assert results["ok"].reason == "exit 0: all good"
+    assert elapsed < 3, elapsed
+    assert await _gone(marker) == [], "the child holding the pipe was left running"
+
+
+async def test_a_daemon_left_behind_by_a_finished_command_is_ended() -> None:
+    marker = f"daemon-{uuid.uuid4().hex}"
+    script = _spawn(marker, new_session=True, keep_stdout=False)
+    results = await run_checks(
+        {"ok": [{"command": {"argv": [sys.executable, "-c", script], "timeout": "10s"}}]}
+    )
+    assert results["ok"].status is Status.UP
+    assert await _gone(marker) == []
+
+
+def test_cockpit_check_with_a_pipe_holder_ends_cleanly(tmp_path: Path) -> None:
+    marker = f"cli-holder-{uuid.uuid4().hex}"
+    script = _spawn(marker, new_session=True, keep_stdout=True) + "print('fine')\n"
+    config = tmp_path / "cockpit.yaml"
+    config.write_text(
+        "environments:\n  local: {}\nservices:\n  - name: job\n    checks:\n"
+        f"      - command: {{argv: [{sys.executable}, -c, {script!r}], timeout: 10s}}\n"
+    )
+    done = run_cockpit_check(config, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "exit 0: fine" in done.stdout
+    assert "Event loop is closed" not in done.stderr and "Exception ignored" not in done.stderr
+    assert _marked_alive(marker) == []
+
+
 async def test_process_by_name_and_cmdline() -> None:
     marker = f"cockpit-health-{uuid.uuid4().hex}"
     proc = subprocess.Popen(
@@ -162,8 +239,8 @@ async def test_host_thresholds_against_real_figures() -> None:
                     }
                 }
             ],
-            "full": [{"host": {"disk": {"crit": disk / 2 if disk > 0.2 else -1, "mounts": ["/"]}}}],
-            "warn": [{"host": {"disk": None, "memory": {"warn": -1, "crit": 100}}}],
+            "full": [{"host": {"disk": {"crit": disk / 2 if disk > 0.2 else 0, "mounts": ["/"]}}}],
+            "warn": [{"host": {"disk": None, "memory": {"warn": 0, "crit": 100}}}],
             "nomount": [{"host": {"disk": {"crit": 90, "mounts": ["/no/such/mount"]}}}],
         }
     )

@@ -3,7 +3,6 @@ it started and named as a credentials problem, and no plugin outlives its deadli
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import pytest
 
 from cockpit.sources.kube_credentials import CredentialError, kubeconfig_for
 from cockpit.sources.logs.kube_stream import load_settings
+from tests.support.processes import run_cockpit_check
 
 TOKEN_PLUGIN = """
 import json, os
@@ -112,15 +112,7 @@ def test_cockpit_check_names_credentials_and_leaves_no_plugin_behind(tmp_path: P
         "    checks:\n"
         "      - kubernetes: {deployment: api, timeout: 2s}\n"
     )
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "d"), "HOME": str(tmp_path)}
-    env.pop("COCKPIT_STATE", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "cockpit", "--config", str(config), "check"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_cockpit_check(config, tmp_path)
     assert done.returncode == 1, done.stderr
     assert "credentials (context prod)" in done.stdout, done.stdout
     assert "Traceback" not in done.stderr and "Event loop is closed" not in done.stderr

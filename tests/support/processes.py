@@ -114,3 +114,20 @@ def kill_pidfile(pidfile: Path, *, must_mention: str, timeout: float = 5.0) -> N
         time.sleep(0.05)
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
+
+
+def run_cockpit_check(
+    config: Path, home: Path, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """``cockpit --config CONFIG check`` in a fresh home (its state there), as a user runs it."""
+    import sys
+
+    env = {**os.environ, "XDG_DATA_HOME": str(home / "d"), "HOME": str(home)}
+    env.pop("COCKPIT_STATE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "cockpit", "--config", str(config), "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

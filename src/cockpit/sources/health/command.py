@@ -7,6 +7,7 @@ import contextlib
 import os
 import signal
 import time
+import uuid
 from typing import TYPE_CHECKING
 
 from cockpit.config.base import format_duration
@@ -22,19 +23,40 @@ OUTPUT_CAP = 64 * 1024
 _NAGIOS = {0: Status.UP, 1: Status.DEGRADED, 2: Status.DOWN}
 
 
-async def _read_capped(stream: asyncio.StreamReader) -> bytes:
-    kept = bytearray()
+RUN_MARKER = "COCKPIT_RUN_ID"
+"""Set in a command's environment: what it starts carries it, even out of its session."""
+PIPE_GRACE = 0.5
+"""Seconds the output may take to end after the command exits (a child may hold the pipe)."""
+
+
+async def _read_capped(stream: asyncio.StreamReader, kept: bytearray) -> None:
     while chunk := await stream.read(65536):
         # Keep the tail: the last lines usually say why a command failed.
         kept += chunk
         if len(kept) > OUTPUT_CAP:
             del kept[: len(kept) - OUTPUT_CAP]
-    return bytes(kept)
 
 
 def _kill_group(proc: asyncio.subprocess.Process) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
+
+
+def kill_marked(marker: str) -> int:
+    """Kill every process whose environment carries ``marker`` (blocking: run in a thread).
+
+    A child that called ``setsid`` or forked twice has left the command's process group, but
+    not its environment. Returns how many were killed.
+    """
+    import psutil
+
+    killed = 0
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error, OSError):
+            if process.environ().get(RUN_MARKER) == marker:
+                process.kill()
+                killed += 1
+    return killed
 
 
 def _last_line(output: bytes) -> str:
@@ -47,30 +69,53 @@ async def run_command(
 ) -> tuple[int | None, bytes]:
     """Run ``argv`` in its own session; return (exit code or None on timeout, output tail).
 
+    Whatever the command started is ended with it, at the deadline or once it exits: its
+    process group, and every process carrying its run marker (children that left the group).
+    A child still holding the output pipe after the command exited does not turn a finished
+    command into a timeout: the output read so far is the command's.
+
     Raises:
         OSError: when the program cannot be started.
     """
+    marker = uuid.uuid4().hex
     proc = await asyncio.create_subprocess_exec(
         *argv,
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
         cwd=cwd,
-        env={**os.environ, **env} if env else None,
+        env={**os.environ, **(env or {}), RUN_MARKER: marker},
         start_new_session=True,
     )
     assert proc.stdout is not None
+    kept = bytearray()
+    reader = asyncio.create_task(_read_capped(proc.stdout, kept))
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
     try:
-        output = await asyncio.wait_for(_read_capped(proc.stdout), timeout)
-        code = await asyncio.wait_for(proc.wait(), timeout)
-    except (TimeoutError, asyncio.CancelledError) as exc:
+        # The return code, not proc.wait(): on Python 3.11 wait() also waits for the pipes,
+        # which a left-behind child may hold for ever.
+        pause = 0.005
+        while proc.returncode is None:
+            if loop.time() >= deadline:
+                return None, b""
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.05)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(reader), PIPE_GRACE)
+        return proc.returncode, bytes(kept)
+    finally:
         _kill_group(proc)
-        with contextlib.suppress(ProcessLookupError):
-            await asyncio.shield(proc.wait())
-        if isinstance(exc, asyncio.CancelledError):
-            raise
-        return None, b""
-    return code, output
+        with contextlib.suppress(Exception):
+            await asyncio.shield(asyncio.to_thread(kill_marked, marker))
+        reader.cancel()
+        with contextlib.suppress(BaseException):
+            await reader
+        # Close the pipes now: left to the garbage collector, an open transport complains
+        # about a closed event loop when a one-shot `cockpit check` ends.
+        transport = getattr(proc, "_transport", None)
+        if transport is not None:
+            transport.close()
 
 
 async def probe(job: CheckJob, ctx: ProbeContext) -> Outcome:
