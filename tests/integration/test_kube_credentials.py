@@ -3,6 +3,7 @@ it started and named as a credentials problem, and no plugin outlives its deadli
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -117,4 +118,43 @@ def test_cockpit_check_names_credentials_and_leaves_no_plugin_behind(tmp_path: P
     assert "credentials (context prod)" in done.stdout, done.stdout
     assert "Traceback" not in done.stderr and "Event loop is closed" not in done.stderr
     time.sleep(0.2)
+    assert _alive(marker) == []
+
+
+@pytest.mark.integration
+def test_quitting_the_tui_mid_plugin_leaves_no_plugin_behind(tmp_path: Path) -> None:
+    from tests.support.pty_app import PtyApp
+
+    plugin = tmp_path / "hang.py"
+    plugin.write_text(HANGING_PLUGIN)
+    marker = f"cockpit-test-{uuid.uuid4().hex}"
+    kubeconfig = _kubeconfig(tmp_path, str(plugin), marker)
+    config = tmp_path / "cockpit.yaml"
+    config.write_text(
+        "environments:\n"
+        f"  prod: {{kubernetes: {{kubeconfig: {kubeconfig}, context: prod, namespace: x}}}}\n"
+        "services:\n"
+        "  - name: api\n"
+        "    checks:\n"
+        "      - kubernetes: {deployment: api, timeout: 30s}\n"
+        "logs:\n"
+        "  - name: api\n"
+        "    kubernetes: {deployment: api}\n"
+    )
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "d")}
+    env.pop("COCKPIT_STATE", None)
+    env.pop("COCKPIT_OWNER", None)
+    app = PtyApp(
+        [sys.executable, "-m", "cockpit", "--config", str(config)], env, columns=120, rows=40
+    )
+    try:
+        app.wait_for(b"Checklists", timeout=20)
+        deadline = time.monotonic() + 10
+        while not _alive(marker) and time.monotonic() < deadline:
+            app.pump(0.2)
+        assert _alive(marker), "the plugin never started"
+    finally:
+        status = app.close()
+    assert status == 0
+    time.sleep(0.3)
     assert _alive(marker) == []

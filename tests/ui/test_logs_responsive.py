@@ -57,6 +57,7 @@ async def test_a_costly_filter_never_freezes_the_screen(
         await until(pilot, lambda: not pane._filtering and not pane._unfiltered)
         await until(pilot, lambda: view.line_count == LINES + 1)
         took = time.perf_counter() - started
+        watch.stop()
         assert pane.include == HEAVY
         assert "no match here" not in "".join(view.lines)
     # The filter took long enough that blocking would have shown (this machine: seconds).
@@ -95,6 +96,7 @@ async def test_wrapping_a_ten_megabyte_line_is_one_line_and_never_freezes(
         await until(pilot, lambda: view.line_count > 6)
         await pilot.resize_terminal(70, 30)
         await pilot.pause(0.5)
+        watch.stop()
         wrapped = view.lines
         assert "before" in wrapped[0] and "after" in wrapped[-1]  # history stays
         assert len(wrapped) < 4 * 80  # a line of 4,096 characters, not 640 pieces

@@ -114,10 +114,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     module_name = getattr(args, "_module", "cockpit.cli.run")
     module = importlib.import_module(module_name)
+    from cockpit.sources import leftovers
+
+    owner = leftovers.claim()
     try:
         return int(module.run(args))
     except KeyboardInterrupt:
         return 130
+    finally:
+        if owner is not None:
+            leftovers.end(owner)
 
 
 if __name__ == "__main__":  # pragma: no cover
