@@ -98,8 +98,8 @@ def test_a_failing_plugin_says_why(tmp_path: Path) -> None:
     assert "exit 3" in str(caught.value) and "aws sso login" in str(caught.value)
 
 
-@pytest.mark.integration
-def test_cockpit_check_names_credentials_and_leaves_no_plugin_behind(tmp_path: Path) -> None:
+def _hanging_setup(tmp_path: Path, check_timeout: str, extra: str = "") -> tuple[Path, str]:
+    """A cockpit config whose prod context's credential plugin hangs; and its plugin's marker."""
     plugin = tmp_path / "hang.py"
     plugin.write_text(HANGING_PLUGIN)
     marker = f"cockpit-test-{uuid.uuid4().hex}"
@@ -111,8 +111,14 @@ def test_cockpit_check_names_credentials_and_leaves_no_plugin_behind(tmp_path: P
         "services:\n"
         "  - name: api\n"
         "    checks:\n"
-        "      - kubernetes: {deployment: api, timeout: 2s}\n"
+        f"      - kubernetes: {{deployment: api, timeout: {check_timeout}}}\n" + extra
     )
+    return config, marker
+
+
+@pytest.mark.integration
+def test_cockpit_check_names_credentials_and_leaves_no_plugin_behind(tmp_path: Path) -> None:
+    config, marker = _hanging_setup(tmp_path, "2s")
     done = run_cockpit_check(config, tmp_path)
     assert done.returncode == 1, done.stderr
     assert "credentials (context prod)" in done.stdout, done.stdout
@@ -125,21 +131,8 @@ def test_cockpit_check_names_credentials_and_leaves_no_plugin_behind(tmp_path: P
 def test_quitting_the_tui_mid_plugin_leaves_no_plugin_behind(tmp_path: Path) -> None:
     from tests.support.pty_app import PtyApp
 
-    plugin = tmp_path / "hang.py"
-    plugin.write_text(HANGING_PLUGIN)
-    marker = f"cockpit-test-{uuid.uuid4().hex}"
-    kubeconfig = _kubeconfig(tmp_path, str(plugin), marker)
-    config = tmp_path / "cockpit.yaml"
-    config.write_text(
-        "environments:\n"
-        f"  prod: {{kubernetes: {{kubeconfig: {kubeconfig}, context: prod, namespace: x}}}}\n"
-        "services:\n"
-        "  - name: api\n"
-        "    checks:\n"
-        "      - kubernetes: {deployment: api, timeout: 30s}\n"
-        "logs:\n"
-        "  - name: api\n"
-        "    kubernetes: {deployment: api}\n"
+    config, marker = _hanging_setup(
+        tmp_path, "30s", "logs:\n  - name: api\n    kubernetes: {deployment: api}\n"
     )
     env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "d")}
     env.pop("COCKPIT_STATE", None)

@@ -43,7 +43,7 @@ async def test_entries_with_time_level_origin_and_multiline(journal: Journal) ->
         "disk almost full",
         "connection refused",
         "  at db.connect",
-        "binary \ufffd\ufffd   end",
+        "binary \ufffd\ufffd ␛]… ␛[2J end",
     ]
     assert [line.level for line in sink.all] == ["WARN", "ERROR", "ERROR", "INFO"]
     assert {line.origin for line in sink.all} == {"cockpit-test"}

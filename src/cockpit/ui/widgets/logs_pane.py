@@ -340,7 +340,14 @@ class LogsPane(Pane):
             split = next((i for i, line in enumerate(lines) if line is anchor), len(lines))
         return self._rows(lines[:split]), self._rows(lines[split:])
 
-    @work(thread=True, exclusive=True, group="logs-filter", exit_on_error=False)
+    # A description of its own: by default Textual would repr() every argument (12 MB of lines).
+    @work(
+        thread=True,
+        exclusive=True,
+        group="logs-filter",
+        exit_on_error=False,
+        description="re-filter the log buffer",
+    )
     def _rerender_in_thread(
         self, generation: int, lines: list[LogRow], anchor: LogRow | None
     ) -> None:
