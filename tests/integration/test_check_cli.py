@@ -135,7 +135,7 @@ def test_config_error_exits_two_with_position(tmp_path: Path) -> None:
 def test_results_are_kept_in_the_state_history(
     tmp_path: Path, http: HealthHttpServer, listener: int
 ) -> None:
-    from cockpit.sources.health.model import Status
+    from cockpit.domain.health import Status
     from cockpit.state.health_history import HealthHistory
 
     config = _contract_config(tmp_path, http.port, listener)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from cockpit.sources.health.model import Status
+from cockpit.domain.health import Status
 from tests.support.docker_engine import DockerContainers, DockerEngine
 from tests.support.health_checks import run_checks
 

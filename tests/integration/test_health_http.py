@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cockpit.sources.health.model import Status
+from cockpit.domain.health import Status
 from tests.support.certs import make_tls_material
 from tests.support.health_checks import run_checks
 from tests.support.health_http import HealthHttpServer, serve

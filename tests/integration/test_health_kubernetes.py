@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from cockpit.domain.health import Status
 from cockpit.sources.health.context import ProbeContext
-from cockpit.sources.health.model import Status
 from cockpit.sources.health.runner import run_round
 from tests.support.fixtures_kube import KubeApiHandle
 from tests.support.health_checks import jobs_for, run_checks

@@ -14,7 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from cockpit.sources.health.model import Status
+from cockpit.domain.health import Status
 from tests.support.health_checks import run_checks
 from tests.support.processes import free_port, run_cockpit_check
 

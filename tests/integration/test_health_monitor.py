@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from cockpit.sources.health.model import CheckResult, ServiceStatus, Status
+from cockpit.domain.health import CheckResult, ServiceStatus, Status
 from cockpit.sources.health.monitor import HealthMonitor, HealthUpdate
 from cockpit.sources.health.plan import UnknownName
 from tests.support.health_checks import config_for

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cockpit.sources.health.model import Status
+from cockpit.domain.health import Status
 from tests.support.fixtures_prometheus import PrometheusFactory
 from tests.support.health_checks import run_checks
 from tests.support.processes import free_port

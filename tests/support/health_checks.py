@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from cockpit.config.models import CockpitConfig
+from cockpit.domain.health import CheckResult
 from cockpit.sources.health.context import ProbeContext
-from cockpit.sources.health.model import CheckResult
 from cockpit.sources.health.plan import CheckJob, plan
 from cockpit.sources.health.runner import run_round
 

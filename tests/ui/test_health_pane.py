@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.widgets import DataTable
 
-from cockpit.sources.health.model import Status
+from cockpit.domain.health import Status
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.widgets.health_pane import HealthPane
 from tests.support.http_servers import HttpServer

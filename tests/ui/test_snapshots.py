@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from cockpit.sources.health.model import (
+from cockpit.domain.health import (
     CheckResult,
     CheckStatus,
     ConditionResult,

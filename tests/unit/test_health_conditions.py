@@ -7,7 +7,7 @@ import json
 import pytest
 
 from cockpit.config.services import HTTP_PLACEHOLDERS, PROMETHEUS_PLACEHOLDERS
-from cockpit.sources.health.conditions import evaluate_all, failed_summary, parse_condition
+from cockpit.domain.conditions import evaluate_all, failed_summary, parse_condition
 
 BODY = json.dumps(
     {

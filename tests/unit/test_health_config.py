@@ -8,7 +8,7 @@ import pytest
 
 from cockpit.cli.check import format_table
 from cockpit.config import ConfigError, load_config_text
-from cockpit.sources.health.model import ServiceStatus, Status
+from cockpit.domain.health import ServiceStatus, Status
 from cockpit.sources.health.plan import plan
 
 HEAD = "environments:\n  dev: {}\n  prod: {}\nservices:\n"

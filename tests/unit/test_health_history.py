@@ -6,7 +6,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cockpit.sources.health.model import CheckResult, Status
+from cockpit.domain.health import CheckResult, Status
 from cockpit.state.health_history import HealthHistory
 
 

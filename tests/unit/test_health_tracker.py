@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cockpit.config.models import CockpitConfig
-from cockpit.sources.health.model import CheckResult, Status, worst
+from cockpit.domain.health import CheckResult, Status, worst
 from cockpit.sources.health.plan import CheckJob, plan
 from cockpit.sources.health.tracker import CheckTracker, roll_up
 

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
+from cockpit.domain.patterns import MATCH_CAP, compile_pattern
 from cockpit.sources.logs.base import LogLine
-from cockpit.sources.logs.filters import MATCH_CAP, LineFilter, compile_pattern
+from cockpit.sources.logs.filters import LineFilter
 
 # Patterns whose matches can cross the line breaks of a joined batch, or that lean on line
 # starts and ends, word boundaries, empty matches, case and literal text.

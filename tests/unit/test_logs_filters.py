@@ -7,8 +7,9 @@ import time
 
 import pytest
 
+from cockpit.domain.patterns import MATCH_CAP, FilterError, compile_pattern
 from cockpit.sources.logs.base import LogLine
-from cockpit.sources.logs.filters import MATCH_CAP, FilterError, LineFilter, compile_pattern
+from cockpit.sources.logs.filters import LineFilter
 
 # Patterns that backtrack for seconds to hours in Python's re on a crafted line, and that a
 # filter must nevertheless run in about the time of reading the line.
@@ -128,7 +129,8 @@ def test_only_the_capped_start_of_a_line_is_searched() -> None:
 
 
 def test_a_monstrous_program_is_refused_and_regular_expressions_are_marked_costly() -> None:
-    from cockpit.sources.logs.filters import FilterError, LineFilter, compile_pattern
+    from cockpit.domain.patterns import FilterError, compile_pattern
+    from cockpit.sources.logs.filters import LineFilter
 
     try:
         compile_pattern(r"[\pL\pN]{20}")

@@ -8,7 +8,7 @@ import sys
 
 MODULES = [
     "cockpit.state.store",
-    "cockpit.state.paths",
+    "cockpit.domain.paths",
     "cockpit.state.migrations",
     "cockpit.state.checklists",
     "cockpit.state.audit",

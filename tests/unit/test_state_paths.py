@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cockpit.state.paths import current_user, default_state_path
+from cockpit.domain.paths import current_user, default_state_path
 
 
 def test_cockpit_state_wins_over_xdg() -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 from cockpit.text.sanitize import plain
 
 if TYPE_CHECKING:
-    from cockpit.sources.health.model import ServiceStatus
+    from cockpit.domain.health import ServiceStatus
     from cockpit.sources.health.monitor import HealthMonitor
     from cockpit.state.health_history import HealthHistory
 
@@ -163,7 +163,7 @@ async def _watch(monitor: HealthMonitor, *, as_json: bool) -> int:
     import json
     import time
 
-    from cockpit.sources.health.model import ServiceStatus
+    from cockpit.domain.health import ServiceStatus
 
     colour = _use_colour(sys.stdout)
     shown: dict[tuple[str, str], str] = {}

@@ -89,10 +89,11 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
 
     from cockpit.config import ConfigError, resolve
-    from cockpit.config.base import parse_duration
+    from cockpit.domain.durations import parse_duration
+    from cockpit.domain.patterns import FilterError
     from cockpit.sources.logs.base import TAIL_ALL, NotConfigured, StreamOptions
     from cockpit.sources.logs.factory import build_source
-    from cockpit.sources.logs.filters import FilterError, LineFilter
+    from cockpit.sources.logs.filters import LineFilter
 
     try:
         loaded = resolve(getattr(args, "config", None))

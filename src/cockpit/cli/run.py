@@ -24,7 +24,7 @@ def setup_own_log() -> str | None:
     import logging
 
     from cockpit.cli.own_log import PrivateLogHandler, RedactingFormatter
-    from cockpit.state.paths import default_log_path
+    from cockpit.domain.paths import default_log_path
 
     path = default_log_path(os.environ)
     try:
@@ -51,7 +51,7 @@ def build_context(args: argparse.Namespace) -> AppContext:
     from pathlib import Path
 
     from cockpit.config import ConfigError, resolve
-    from cockpit.state.paths import default_state_path
+    from cockpit.domain.paths import default_state_path
     from cockpit.state.store import Store
     from cockpit.ui.app import AppContext, StartupError
 

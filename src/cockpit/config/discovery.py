@@ -15,22 +15,9 @@ from pathlib import Path
 from cockpit.config.errors import ConfigError
 from cockpit.config.loader import LoadedConfig, load_config
 from cockpit.config.models import CockpitConfig
+from cockpit.domain.paths import user_config_path
 
 LOCAL_FILE = "cockpit.yaml"
-APP_DIR = "ops-cockpit"
-USER_FILE = "config.yaml"
-
-
-def user_config_path(environ: Mapping[str, str]) -> Path:
-    """``$XDG_CONFIG_HOME/ops-cockpit/config.yaml``, or under ``~/.config`` by default."""
-    xdg = environ.get("XDG_CONFIG_HOME", "")
-    # The XDG spec says a relative value is invalid and must be ignored.
-    if xdg and os.path.isabs(xdg):
-        base = Path(xdg)
-    else:
-        home = environ.get("HOME")
-        base = (Path(home) if home else Path.home()) / ".config"
-    return base / APP_DIR / USER_FILE
 
 
 def not_a_config_file(path: Path) -> str | None:
@@ -96,7 +83,7 @@ def default_config() -> LoadedConfig:
     It watches this host: disk/memory/load health, readable host logs, the cockpit's own log.
     """
     from cockpit.config.local_default import local_default_data
-    from cockpit.state.paths import default_log_path
+    from cockpit.domain.paths import default_log_path
 
     config = CockpitConfig.model_validate(local_default_data(default_log_path()))
     return LoadedConfig(config=config, path=None, base_dir=Path.cwd())

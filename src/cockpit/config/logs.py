@@ -25,7 +25,7 @@ LOG_KINDS = ("file", "kubernetes", "docker", "command", "azure_webapp", "journal
 
 def _check_pattern(value: str | None) -> str | None:
     # Imported here: the pattern rules live with the filter that applies them.
-    from cockpit.sources.logs.filters import FilterError, compile_pattern
+    from cockpit.domain.patterns import FilterError, compile_pattern
 
     if value is not None:
         try:

@@ -18,8 +18,8 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from cockpit import __version__
-from cockpit.config.base import DURATION_PATTERN, format_duration
 from cockpit.config.models import CockpitConfig
+from cockpit.domain.durations import DURATION_PATTERN, format_duration
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

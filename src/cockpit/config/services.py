@@ -47,7 +47,7 @@ PROMETHEUS_PLACEHOLDERS = frozenset({"VALUE"})
 
 def _check_condition(text: str, allowed: frozenset[str]) -> str:
     # Imported here: the condition grammar lives with its evaluator in the health sources.
-    from cockpit.sources.health.conditions import parse_condition
+    from cockpit.domain.conditions import parse_condition
 
     parse_condition(text, allowed)
     return text

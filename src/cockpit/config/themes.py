@@ -5,13 +5,13 @@ Parsing lives here, outside the UI, so the UI only turns validated dictionaries 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 
 import yaml
+
+from cockpit.domain.paths import user_theme_dir
 
 COLOUR_KEYS = (
     "primary",
@@ -76,13 +76,6 @@ class ThemeSpec:
 
 class ThemeFileError(ValueError):
     """A theme file that cannot be used; the message names the file and line."""
-
-
-def user_theme_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """Where users drop their own ``*.yaml`` themes."""
-    env = os.environ if environ is None else environ
-    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "ops-cockpit" / "themes"
 
 
 def _key_lines(root: yaml.Node) -> dict[str, int]:

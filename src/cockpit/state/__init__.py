@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from cockpit.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from cockpit.domain.paths import current_user, default_state_path
     from cockpit.state.audit import AuditLog, AuditRecord
     from cockpit.state.checklists import (
         DAILY_HOST_CHECKLIST,
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
         current_period,
         resolve_period,
     )
-    from cockpit.state.paths import current_user, default_state_path
     from cockpit.state.store import (
         Store,
         StoreBusyError,
@@ -45,8 +45,8 @@ _EXPORTS = {
     "TickState": "cockpit.state.checklists",
     "current_period": "cockpit.state.checklists",
     "resolve_period": "cockpit.state.checklists",
-    "current_user": "cockpit.state.paths",
-    "default_state_path": "cockpit.state.paths",
+    "current_user": "cockpit.domain.paths",
+    "default_state_path": "cockpit.domain.paths",
     "Store": "cockpit.state.store",
     "StoreBusyError": "cockpit.state.store",
     "StoreClosedError": "cockpit.state.store",

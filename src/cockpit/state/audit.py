@@ -63,7 +63,7 @@ class AuditLog:
         Args:
             kind: A dotted category such as ``checklist.tick``.
             environment: The environment concerned, or None.
-            who: The operator (see :func:`cockpit.state.paths.current_user`).
+            who: The operator (see :func:`cockpit.domain.paths.current_user`).
             summary: One line for humans.
             details: JSON-serialisable context; values JSON cannot hold are stored as text so
                 that recording never fails on, say, a Path.

@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cockpit.sources.health.model import CheckResult, Status
+from cockpit.domain.health import CheckResult, Status
 from cockpit.state.store import Store, from_iso, to_iso
 
 DEFAULT_RETENTION_S = 14 * 86400.0

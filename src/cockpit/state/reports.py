@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from cockpit.state.paths import default_state_path
+from cockpit.domain.paths import default_state_path
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

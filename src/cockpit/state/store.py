@@ -21,8 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+from cockpit.domain.paths import default_state_path
 from cockpit.state import migrations
-from cockpit.state.paths import default_state_path
 
 log = logging.getLogger(__name__)
 

@@ -251,6 +251,23 @@ def _slow(text: str, max_len: int, keep_sgr: bool, newlines: bool) -> str:
     return "".join(out)
 
 
+EXCERPT_LEN = 400
+
+
+def excerpt(data: str | bytes, max_len: int = EXCERPT_LEN) -> str:
+    """Untrusted text (a body, command output, an error) made safe for display, on one line.
+
+    Line breaks become blanks (a multi-line message reads as one sentence, not with ␊ marks);
+    every other control character is still made visible by the sanitizer.
+    """
+    if isinstance(data, bytes):
+        data = data.replace(b"\r\n", b" ").replace(b"\n", b" ")
+    else:
+        data = data.replace("\r\n", " ").replace("\n", " ")
+    text = sanitize(data, max_len=max_len, keep_sgr=False)
+    return " ".join(text.split())
+
+
 def plain(data: str | bytes, max_len: int = 300) -> str:
     """One line of untrusted text with no escape sequence at all: names, reasons, labels.
 

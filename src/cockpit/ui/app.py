@@ -21,8 +21,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from cockpit.domain.paths import current_user
 from cockpit.state.checklists import DAILY_HOST_CHECKLIST, Checklist, ChecklistBook
-from cockpit.state.paths import current_user
 from cockpit.text.sanitize import plain
 from cockpit.ui.messages import (
     HealthSnapshot,

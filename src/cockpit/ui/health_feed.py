@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cockpit.config.models import CockpitConfig
-from cockpit.sources.health.model import ServiceStatus
+from cockpit.domain.health import ServiceStatus
 
 if TYPE_CHECKING:
     from cockpit.sources.worker_process import WorkerProcess

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.message import Message
 from textual.worker import Worker
 
-from cockpit.sources.health.model import ServiceStatus
+from cockpit.domain.health import ServiceStatus
 from cockpit.sources.metrics.host import HostSample
 from cockpit.sources.metrics.processes import ProcessInfo
 

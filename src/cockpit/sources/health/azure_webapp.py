@@ -15,8 +15,9 @@ from urllib.parse import quote
 
 from cockpit.config.environments import AzureTarget
 from cockpit.config.services import AzureWebappProbe
-from cockpit.sources.health.describe import describe_error, excerpt
-from cockpit.sources.health.model import Outcome, Status
+from cockpit.domain.health import Outcome, Status
+from cockpit.sources.health.describe import describe_error
+from cockpit.text.sanitize import excerpt
 
 if TYPE_CHECKING:
     from cockpit.sources.health.context import ProbeContext

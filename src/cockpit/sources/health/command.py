@@ -10,10 +10,10 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
-from cockpit.config.base import format_duration
 from cockpit.config.services import CommandProbe
-from cockpit.sources.health.describe import excerpt
-from cockpit.sources.health.model import Outcome, Status
+from cockpit.domain.durations import format_duration
+from cockpit.domain.health import Outcome, Status
+from cockpit.text.sanitize import excerpt
 
 if TYPE_CHECKING:
     from cockpit.sources.health.context import ProbeContext

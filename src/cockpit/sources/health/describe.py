@@ -1,29 +1,12 @@
-"""One-line reasons for network errors, and sanitized excerpts of untrusted text."""
+"""One-line reasons for network errors (sanitized, see :func:`cockpit.text.sanitize.excerpt`)."""
 
 from __future__ import annotations
 
 import socket
 import ssl
 
-from cockpit.config.base import format_duration
-
-EXCERPT_LEN = 400
-
-
-def excerpt(data: str | bytes, max_len: int = EXCERPT_LEN) -> str:
-    """Untrusted text (a body, command output, an error) made safe for display, on one line.
-
-    Line breaks become blanks (a multi-line message reads as one sentence, not with ␊ marks);
-    every other control character is still made visible by the sanitizer.
-    """
-    from cockpit.text.sanitize import sanitize
-
-    if isinstance(data, bytes):
-        data = data.replace(b"\r\n", b" ").replace(b"\n", b" ")
-    else:
-        data = data.replace("\r\n", " ").replace("\n", " ")
-    text = sanitize(data, max_len=max_len, keep_sgr=False)
-    return " ".join(text.split())
+from cockpit.domain.durations import format_duration
+from cockpit.text.sanitize import excerpt
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

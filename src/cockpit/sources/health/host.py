@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cockpit.config.services import HostProbe, Thresholds
-from cockpit.sources.health.model import ConditionResult, Outcome, Status, worst
+from cockpit.domain.health import ConditionResult, Outcome, Status, worst
 
 if TYPE_CHECKING:
     from cockpit.sources.health.context import ProbeContext

@@ -8,16 +8,17 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from cockpit.config.base import format_duration
 from cockpit.config.services import HTTP_PLACEHOLDERS, HttpProbe
-from cockpit.sources.health.conditions import (
+from cockpit.domain.conditions import (
     Condition,
     evaluate_all,
     failed_summary,
     parse_condition,
 )
-from cockpit.sources.health.describe import describe_error, excerpt
-from cockpit.sources.health.model import Outcome, Status
+from cockpit.domain.durations import format_duration
+from cockpit.domain.health import Outcome, Status
+from cockpit.sources.health.describe import describe_error
+from cockpit.text.sanitize import excerpt
 
 if TYPE_CHECKING:
     import httpx

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from cockpit.config.environments import KubernetesTarget
 from cockpit.config.services import KubernetesProbe
-from cockpit.sources.health.describe import excerpt
-from cockpit.sources.health.model import Outcome, Status
+from cockpit.domain.health import Outcome, Status
+from cockpit.text.sanitize import excerpt
 
 if TYPE_CHECKING:
     from cockpit.sources.health.context import ProbeContext

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Protocol
 
 from cockpit.config.models import CockpitConfig
+from cockpit.domain.health import CheckResult, ServiceStatus, sort_key
 from cockpit.sources.health.context import DEFAULT_CONCURRENCY, ProbeContext
-from cockpit.sources.health.model import CheckResult, ServiceStatus, sort_key
 from cockpit.sources.health.plan import CheckJob, plan
 from cockpit.sources.health.runner import execute_limited, run_round
 from cockpit.sources.health.tracker import DEFAULT_HISTORY, CheckTracker, roll_up

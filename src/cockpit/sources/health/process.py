@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING
 
 from cockpit.config.services import ProcessProbe
-from cockpit.sources.health.model import Outcome, Status
+from cockpit.domain.health import Outcome, Status
 
 if TYPE_CHECKING:
     from cockpit.sources.health.context import ProbeContext

@@ -8,9 +8,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from cockpit.config.services import PROMETHEUS_PLACEHOLDERS, PrometheusProbe
-from cockpit.sources.health.conditions import Condition, evaluate_all, parse_condition
-from cockpit.sources.health.describe import describe_error, excerpt
-from cockpit.sources.health.model import ConditionResult, Outcome, Status
+from cockpit.domain.conditions import Condition, evaluate_all, parse_condition
+from cockpit.domain.health import ConditionResult, Outcome, Status
+from cockpit.sources.health.describe import describe_error
+from cockpit.text.sanitize import excerpt
 
 if TYPE_CHECKING:
     from cockpit.sources.health.context import ProbeContext

@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from cockpit.domain.health import Outcome
     from cockpit.sources.health.context import ProbeContext
-    from cockpit.sources.health.model import Outcome
     from cockpit.sources.health.plan import CheckJob
 
 ProbeFn = Callable[["CheckJob", "ProbeContext"], Awaitable["Outcome"]]

@@ -6,13 +6,13 @@ import asyncio
 import time
 from collections.abc import Iterable
 
-from cockpit.config.base import format_duration
+from cockpit.domain.durations import format_duration
+from cockpit.domain.health import CheckResult, ConditionResult, Outcome, Status
 from cockpit.sources.health.context import ProbeContext
-from cockpit.sources.health.describe import excerpt
-from cockpit.sources.health.model import CheckResult, ConditionResult, Outcome, Status
 from cockpit.sources.health.plan import CheckJob
 from cockpit.sources.health.registry import BACKEND_KINDS, probe_for
 from cockpit.text.redact import redact
+from cockpit.text.sanitize import excerpt
 
 # The probe's own timeout should fire first; this margin is the hard bound behind it.
 HARD_BOUND_MARGIN = 0.5

@@ -7,10 +7,10 @@ import contextlib
 import time
 from typing import TYPE_CHECKING
 
-from cockpit.config.base import format_duration
 from cockpit.config.services import TcpProbe
+from cockpit.domain.durations import format_duration
+from cockpit.domain.health import Outcome, Status
 from cockpit.sources.health.describe import describe_error
-from cockpit.sources.health.model import Outcome, Status
 
 if TYPE_CHECKING:
     from cockpit.sources.health.context import ProbeContext

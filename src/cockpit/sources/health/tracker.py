@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from cockpit.config.base import format_duration
-from cockpit.sources.health.model import CheckResult, CheckStatus, ServiceStatus, Status, worst
+from cockpit.domain.durations import format_duration
+from cockpit.domain.health import CheckResult, CheckStatus, ServiceStatus, Status, worst
 from cockpit.sources.health.plan import CheckJob
 
 DEFAULT_HISTORY = 60

@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from cockpit.sources.health.describe import describe_error, excerpt
+from cockpit.sources.health.describe import describe_error
 from cockpit.sources.logs.base import (
     TAIL_ALL,
     Backoff,
@@ -41,6 +41,7 @@ from cockpit.sources.logs.http_stream import (
 from cockpit.sources.logs.kudu_stream import Kind, KuduLines
 from cockpit.sources.logs.lines import LineSplitter
 from cockpit.sources.logs.resume_stream import StampedDecoder, parse_stamp
+from cockpit.text.sanitize import excerpt
 
 if TYPE_CHECKING:
     import httpx

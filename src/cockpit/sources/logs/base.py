@@ -19,9 +19,11 @@ import time
 from dataclasses import dataclass
 from typing import ClassVar, NamedTuple, Protocol
 
+from cockpit.text.sanitize import DEFAULT_MAX_LEN
+
 CHUNK_SIZE = 64 * 1024
 """Streams are read in chunks of this size."""
-MAX_LINE = 4096
+MAX_LINE = DEFAULT_MAX_LEN
 """Most visible characters kept of one line (the sanitizer's cap; a marker says how many more)."""
 MAX_LINE_BYTES = 16 * 1024
 """A line with no newline is emitted in pieces of at most this many bytes."""

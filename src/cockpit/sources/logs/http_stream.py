@@ -12,8 +12,8 @@ import socket
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from cockpit.sources.health.describe import excerpt
 from cockpit.sources.logs.base import CHUNK_SIZE, NotConfigured
+from cockpit.text.sanitize import excerpt
 
 if TYPE_CHECKING:
     import httpx

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from cockpit.sources.health.describe import describe_error, excerpt
+from cockpit.sources.health.describe import describe_error
 from cockpit.sources.logs.base import (
     HEALTHY_AFTER,
     TAIL_ALL,
@@ -49,6 +49,7 @@ from cockpit.sources.logs.resume_stream import (
     rfc3339_nano,
     split_stamp,
 )
+from cockpit.text.sanitize import excerpt
 
 if TYPE_CHECKING:
     import httpx

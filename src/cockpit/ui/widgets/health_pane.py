@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
-from cockpit.sources.health.model import ServiceStatus, Status
+from cockpit.domain.health import ServiceStatus, Status
 from cockpit.sources.metrics.processes import ProcessInfo
 from cockpit.text.sanitize import plain as _plain
 from cockpit.ui.widgets.pane import Pane

@@ -15,8 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
+from cockpit.domain.patterns import FilterError
 from cockpit.sources.logs.base import LogRow
-from cockpit.sources.logs.filters import FilterError, LineFilter
+from cockpit.sources.logs.filters import LineFilter
 from cockpit.text.sanitize import plain, sanitize, strip_sgr
 from cockpit.ui.input_history import InputHistory
 from cockpit.ui.log_feed import LogFeed

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from rich.style import Style
 from rich.text import Text
 
-from cockpit.sources.health.model import Status
+from cockpit.domain.health import Status
 
 STATUS_VARIABLE = {
     Status.UP: "status-up",

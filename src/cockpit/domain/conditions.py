@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from cockpit.config.base import parse_duration
-from cockpit.sources.health.model import ConditionResult
+from cockpit.domain.durations import parse_duration
+from cockpit.domain.health import ConditionResult
 
 OPERATORS = ("==", "!=", "<=", ">=", "<", ">")
 _PLACEHOLDER_RE = re.compile(r"^\[([A-Z_]+)\]((?:\.[^.\[\]]+|\[\d+\])*)$")

@@ -1,4 +1,4 @@
-"""Where the state database lives and who the operator is."""
+"""Where the cockpit keeps things (XDG base directories) and who the operator is."""
 
 from __future__ import annotations
 
@@ -18,6 +18,31 @@ def _home(env: Mapping[str, str]) -> Path:
     return Path(home) if home else Path.home()
 
 
+def xdg_dir(variable: str, fallback: str, environ: Mapping[str, str] | None = None) -> Path:
+    """The cockpit's folder under an XDG base directory, e.g. ``$XDG_CONFIG_HOME/ops-cockpit``.
+
+    Args:
+        variable: ``XDG_CONFIG_HOME``, ``XDG_DATA_HOME`` or ``XDG_STATE_HOME``.
+        fallback: Under the home folder when the variable is unset or relative (the XDG spec
+            says relative values are invalid and must be ignored): ``.config``, ...
+        environ: Variables to read; ``os.environ`` when omitted.
+    """
+    env = os.environ if environ is None else environ
+    value = env.get(variable)
+    base = Path(value) if value and os.path.isabs(value) else _home(env) / fallback
+    return base / APP_DIR
+
+
+def user_config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_CONFIG_HOME/ops-cockpit/config.yaml`` (under ``~/.config`` by default)."""
+    return xdg_dir("XDG_CONFIG_HOME", ".config", environ) / "config.yaml"
+
+
+def user_theme_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where users drop their own ``*.yaml`` themes."""
+    return xdg_dir("XDG_CONFIG_HOME", ".config", environ) / "themes"
+
+
 def default_state_path(environ: Mapping[str, str] | None = None) -> Path:
     """The SQLite file that holds checklists, the audit trail and health history.
 
@@ -35,9 +60,7 @@ def default_state_path(environ: Mapping[str, str] | None = None) -> Path:
     explicit = env.get("COCKPIT_STATE")
     if explicit:
         return Path(explicit).expanduser()
-    xdg = env.get("XDG_DATA_HOME")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else _home(env) / ".local" / "share"
-    return base / APP_DIR / STATE_FILE
+    return xdg_dir("XDG_DATA_HOME", ".local/share", env) / STATE_FILE
 
 
 def current_user(environ: Mapping[str, str] | None = None) -> str:
@@ -76,6 +99,4 @@ def current_user(environ: Mapping[str, str] | None = None) -> str:
 def default_log_path(environ: Mapping[str, str] | None = None) -> Path:
     """The cockpit's own log: ``$XDG_STATE_HOME/ops-cockpit/cockpit.log`` (~/.local/state)."""
     env = os.environ if environ is None else environ
-    xdg = env.get("XDG_STATE_HOME")
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else _home(env) / ".local" / "state"
-    return base / "ops-cockpit" / "cockpit.log"
+    return xdg_dir("XDG_STATE_HOME", ".local/state", env) / "cockpit.log"
