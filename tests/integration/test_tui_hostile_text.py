@@ -71,10 +71,14 @@ def _config(tmp_path: Path, http_url: str) -> Path:
             "other": {"protection": "confirm", "description": "other-visible"},
         },
         "logs": [
-            {"name": "evil", "file": {"path": "hostile.log"}},
+            {"name": "evil", "environments": ["local"], "file": {"path": "hostile.log"}},
             # Names and descriptions refuse control characters at load; a path may hold any,
             # and a missing file's error quotes it.
-            {"name": "gone", "file": {"path": _payload(MARKERS["config"], "path-visible")}},
+            {
+                "name": "gone",
+                "environments": ["other"],  # alone there: its error fills the empty view
+                "file": {"path": _payload(MARKERS["config"], "path-visible")},
+            },
         ],
         "services": [
             {"name": "web", "environments": ["local"], "checks": [{"http": {"url": http_url}}]},
@@ -138,6 +142,7 @@ def test_hostile_text_never_reaches_the_terminal_in_any_view(tmp_path: Path) -> 
         app.keys(b"3", b"4", down, b"\x1b[A", b"n", esc)
         app.keys(b"e", down, esc, b"\x10", *[bytes([c]) for c in b"env"], esc)
         app.keys(b"?", esc)
+        app.keys(b"e", down, b"\r", b"2", pause=1.5)  # the other environment's Logs pane
         app.keys(*[b"t"] * 20, pause=0.15)
         app.keys(b"2", b"J", pause=0.6)
         assert app.proc.poll() is None, "the cockpit ended during the key script"
