@@ -10,10 +10,10 @@ import time
 
 import psutil
 
+from cockpit.feeds.metrics import HostFeed
 from cockpit.sources.frames import read_frame, write_frame
 from cockpit.sources.metrics.host import HostSample
 from cockpit.sources.metrics.processes import ProcessInfo
-from cockpit.ui.metrics_feed import HostFeed
 
 MODULE = "cockpit.sources.metrics.sampler_process"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from cockpit.config.models import CockpitConfig
+from cockpit.feeds.logs import LogFeed
 from cockpit.sources.frames import FrameReader
 from cockpit.sources.logs.base import LogLine, SourceState
 from cockpit.sources.logs.worker import Batcher
-from cockpit.ui.log_feed import LogFeed
 
 
 def _frames(reader: FrameReader) -> list[Any]:

@@ -45,10 +45,10 @@ if TYPE_CHECKING:
 
     from cockpit.config.environments import Environment
     from cockpit.config.models import CockpitConfig
+    from cockpit.feeds.health import HealthFeed
+    from cockpit.feeds.logs import LogFeed
+    from cockpit.feeds.metrics import HostFeed
     from cockpit.state.store import Store
-    from cockpit.ui.health_feed import HealthFeed
-    from cockpit.ui.log_feed import LogFeed
-    from cockpit.ui.metrics_feed import HostFeed
 
 WIDE_MIN_WIDTH = 120
 WIDE_MIN_HEIGHT = 32
@@ -480,7 +480,7 @@ class CockpitApp(App[int]):
         description="sample host metrics and processes",
     )
     def _sample_host(self) -> None:
-        from cockpit.ui.metrics_feed import HostFeed
+        from cockpit.feeds.metrics import HostFeed
 
         worker = get_current_worker()
         feed = HostFeed(
@@ -512,7 +512,7 @@ class CockpitApp(App[int]):
             self._health_feed.stop()
         store = self.context.store
         state_path = store.path if store is not None and not store.in_memory else None
-        from cockpit.ui.health_feed import HealthFeed
+        from cockpit.feeds.health import HealthFeed
 
         self._health_feed = HealthFeed(
             self.context.config,
@@ -535,7 +535,7 @@ class CockpitApp(App[int]):
 
     def start_logs(self) -> None:
         """(Re)start the log sources of the environment in focus."""
-        from cockpit.ui.log_feed import LogFeed
+        from cockpit.feeds.logs import LogFeed
 
         pane = self.query_one(LogsPane)
         if self._log_feed is not None:

@@ -11,11 +11,11 @@ from collections.abc import Iterable, Mapping
 from rich.text import Text
 
 from cockpit.config.themes import STATUS_VARIABLES
+from cockpit.feeds.logs import LogFeed, SourceView
 from cockpit.sources.logs.base import SourceState
 from cockpit.sources.logs.file import ROTATED
 from cockpit.text.age import format_age
 from cockpit.text.sanitize import sanitize
-from cockpit.ui.log_feed import LogFeed, SourceStatus
 from cockpit.ui.widgets.log_highlight import colour_for
 
 STATE_GLYPH = {
@@ -51,7 +51,7 @@ def count_label(n: int) -> str:
 
 
 def source_badges(
-    statuses: Iterable[SourceStatus],
+    statuses: Iterable[SourceView],
     hidden: set[str],
     greps: dict[str, str],
     now: float,

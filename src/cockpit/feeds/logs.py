@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cockpit.sources.logs.base import LogRow, SourceState
+from cockpit.sources.logs.base import LogRow, SourceState, SourceStatus
 
 if TYPE_CHECKING:
     from cockpit.config.environments import Environment
@@ -27,15 +27,30 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class SourceStatus:
-    """Live state of one source as the UI shows it."""
+class SourceView:
+    """One source as the screen shows it: its latest status, and the lines it has sent."""
 
     name: str
-    state: SourceState = SourceState.CONNECTING
-    reason: str = ""
-    since: float = field(default_factory=time.monotonic)
+    status: SourceStatus = field(
+        default_factory=lambda: SourceStatus(SourceState.CONNECTING, "", time.monotonic())
+    )
     lines: int = 0
     last_line_at: float | None = None
+
+    @property
+    def state(self) -> SourceState:
+        """The source's state."""
+        return self.status.state
+
+    @property
+    def reason(self) -> str:
+        """Why it is in that state (empty when LIVE)."""
+        return self.status.reason
+
+    @property
+    def since(self) -> float:
+        """When (the feed's clock) it entered that state."""
+        return self.status.since
 
 
 class LogFeed:
@@ -60,8 +75,9 @@ class LogFeed:
         self.env_name = env_name
         self.base_dir = base_dir
         self.environment = environment
-        self.statuses: dict[str, SourceStatus] = {
-            name: SourceStatus(name, since=clock()) for name in self.names
+        self.statuses: dict[str, SourceView] = {
+            name: SourceView(name, SourceStatus(SourceState.CONNECTING, "", clock()))
+            for name in self.names
         }
         self.dropped = 0
         """Lines the worker gave up because the screen took nothing for too long."""
@@ -132,12 +148,13 @@ class LogFeed:
 
     def set_status(self, name: str, state: SourceState, reason: str = "") -> None:
         """Record a state change."""
-        status = self.statuses.setdefault(name, SourceStatus(name, since=self.clock()))
-        if status.state is not state or status.reason != reason:
+        view = self.statuses.get(name)
+        if view is None:
+            view = self.statuses[name] = SourceView(name, SourceStatus(state, reason, self.clock()))
             self.version += 1
-            status.state = state
-            status.reason = reason
-            status.since = self.clock()
+        elif view.state is not state or view.reason != reason:
+            self.version += 1
+            view.status = SourceStatus(state, reason, self.clock())
 
     def _count(self, counts: dict[str, int], now: float, *, live: bool) -> None:
         for name, count in counts.items():
@@ -149,9 +166,7 @@ class LogFeed:
                 continue
             status.last_line_at = now
             if status.state is not SourceState.LIVE:
-                status.state = SourceState.LIVE
-                status.reason = ""
-                status.since = now
+                status.status = SourceStatus(SourceState.LIVE, "", now)
 
     def _worker_gone(self) -> None:
         if self._stopping:
