@@ -31,6 +31,10 @@ TAIL_ALL = -1
 """``StreamOptions.tail`` value asking for everything the source has."""
 
 
+ROTATED = "rotated"
+"""How a LIVE status reason starts after a file source's rotation (the badge shows it)."""
+
+
 class SourceState(enum.Enum):
     """Where a source stands, shown as a badge beside its name."""
 

@@ -23,6 +23,7 @@ from typing import BinaryIO, Literal
 from cockpit.sources.logs.base import (
     CHUNK_SIZE,
     MAX_LINE_BYTES,
+    ROTATED,
     TAIL_ALL,
     Backoff,
     LogSink,
@@ -38,8 +39,6 @@ PARTIAL_AFTER = 1.0
 """An unterminated last line is shown once the file has been quiet this long (seconds)."""
 DRAIN_QUIET = 5.0
 """A rotated-away file is read until it has had no new data for this long (seconds)."""
-ROTATED = "rotated"
-"""How a LIVE status reason starts after a rotation (the badge shows it)."""
 
 Change = Literal["rotated", "removed", "truncated"] | None
 Outcome = Literal["ended", "rotated", "removed"]

@@ -12,8 +12,7 @@ from rich.text import Text
 
 from cockpit.config.themes import STATUS_VARIABLES
 from cockpit.feeds.logs import LogFeed, SourceView
-from cockpit.sources.logs.base import SourceState
-from cockpit.sources.logs.file import ROTATED
+from cockpit.sources.logs.base import ROTATED, SourceState
 from cockpit.text.age import format_age
 from cockpit.text.sanitize import sanitize
 from cockpit.ui.widgets.log_highlight import colour_for
