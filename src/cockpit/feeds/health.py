@@ -60,7 +60,7 @@ class HealthFeed:
                         message = worker.receive(0.25)
                     except EOFError:
                         raise HealthFeedError(
-                            f"health checks stopped (exit {worker.exit_code})"
+                            f"health checks stopped ({worker.last_words()})"
                         ) from None
                     if message is None:
                         continue

@@ -171,6 +171,10 @@ class LogFeed:
     def _worker_gone(self) -> None:
         if self._stopping:
             return
+        worker = self._worker
+        reason = "log worker stopped"
+        if worker is not None:
+            reason += f" ({worker.last_words()})"
         for status in self.statuses.values():
             if status.state not in (SourceState.ENDED, SourceState.ERROR):
-                self.set_status(status.name, SourceState.ERROR, "log worker stopped")
+                self.set_status(status.name, SourceState.ERROR, reason)

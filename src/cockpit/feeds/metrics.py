@@ -45,9 +45,7 @@ class HostFeed:
                 except EOFError:
                     if self._stopping or cancelled():
                         return
-                    raise HostFeedError(
-                        f"host sampling stopped (exit status {worker.exit_code})"
-                    ) from None
+                    raise HostFeedError(f"host sampling stopped ({worker.last_words()})") from None
                 if message is None:
                     continue
                 if message[0] == "sample":

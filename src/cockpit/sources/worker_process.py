@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import sys
+import tempfile
 import threading
 from types import TracebackType
 from typing import Any
@@ -34,11 +35,14 @@ class WorkerProcess:
     """Start ``python -m module`` and hand it ``setup``; thread-safe :meth:`send`."""
 
     def __init__(self, module: str, setup: object) -> None:
+        # Its stderr goes to a private, already unlinked file: a crash's last words (a
+        # traceback) are there to quote, and nothing is written to the screen.
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         self._process = subprocess.Popen(
             [sys.executable, "-m", module],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self._stderr,
             start_new_session=True,
         )
         assert self._process.stdin is not None and self._process.stdout is not None
@@ -54,6 +58,24 @@ class WorkerProcess:
     def exit_code(self) -> int | None:
         """The child's exit status once it has ended."""
         return self._process.poll()
+
+    def last_words(self, limit: int = 300) -> str:
+        """How it ended: ``exit N`` and the last line it wrote to stderr (sanitized)."""
+        from cockpit.text.sanitize import plain
+
+        code = self._process.poll()
+        if code is None:
+            # Its output ended a moment before the process did.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = self._process.wait(0.2)
+        said = ""
+        with contextlib.suppress(OSError, ValueError):
+            size = self._stderr.seek(0, 2)
+            self._stderr.seek(max(size - 4096, 0))
+            lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
+            said = plain(lines[-1], limit) if lines else ""
+        what = "still running" if code is None else f"exit {code}"
+        return f"{what}: {said}" if said else what
 
     def receive(self, timeout: float) -> Any:
         """The next frame, or None when none arrived within ``timeout``.
@@ -83,9 +105,12 @@ class WorkerProcess:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait(1)
-        self._commands.close()
+        # A worker that died leaves a broken pipe: flushing it on close must not raise.
+        with contextlib.suppress(OSError):
+            self._commands.close()
         assert self._process.stdout is not None
         self._process.stdout.close()
+        self._stderr.close()
 
     def __enter__(self) -> WorkerProcess:
         return self
