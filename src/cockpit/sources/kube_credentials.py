@@ -114,7 +114,6 @@ def run_plugin(spec: dict[str, Any], cwd: str, timeout: float, user: str) -> dic
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill_session(proc)
         raise CredentialError(
             f"{what} did not answer within {timeout:g}s (a login waiting for a browser, or no "
             "network?); it was stopped"

@@ -27,6 +27,16 @@ def claim() -> str | None:
 
 def end(owner: str) -> int:
     """Kill every other process carrying ``owner``'s mark; returns how many there were."""
+    return kill_marked(OWNER, owner)
+
+
+def kill_marked(variable: str, value: str) -> int:
+    """Kill every process but this one whose environment has ``variable`` set to ``value``.
+
+    Blocking (it reads every process's environment): call it from a thread in async code. A
+    child that called ``setsid`` or forked twice has left its parent's process group, but not
+    its environment.
+    """
     import psutil
 
     me = os.getpid()
@@ -35,7 +45,7 @@ def end(owner: str) -> int:
         if process.pid == me:
             continue
         with contextlib.suppress(psutil.Error, OSError):
-            if process.environ().get(OWNER) == owner:
+            if process.environ().get(variable) == value:
                 process.kill()
                 killed += 1
     return killed

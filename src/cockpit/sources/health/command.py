@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from cockpit.config.services import CommandProbe
 from cockpit.domain.durations import format_duration
 from cockpit.domain.health import Outcome, Status
+from cockpit.sources.leftovers import kill_marked
 from cockpit.text.sanitize import excerpt
 
 if TYPE_CHECKING:
@@ -40,23 +41,6 @@ async def _read_capped(stream: asyncio.StreamReader, kept: bytearray) -> None:
 def _kill_group(proc: asyncio.subprocess.Process) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
-
-
-def kill_marked(marker: str) -> int:
-    """Kill every process whose environment carries ``marker`` (blocking: run in a thread).
-
-    A child that called ``setsid`` or forked twice has left the command's process group, but
-    not its environment. Returns how many were killed.
-    """
-    import psutil
-
-    killed = 0
-    for process in psutil.process_iter():
-        with contextlib.suppress(psutil.Error, OSError):
-            if process.environ().get(RUN_MARKER) == marker:
-                process.kill()
-                killed += 1
-    return killed
 
 
 def _last_line(output: bytes) -> str:
@@ -107,7 +91,7 @@ async def run_command(
     finally:
         _kill_group(proc)
         with contextlib.suppress(Exception):
-            await asyncio.shield(asyncio.to_thread(kill_marked, marker))
+            await asyncio.shield(asyncio.to_thread(kill_marked, RUN_MARKER, marker))
         reader.cancel()
         with contextlib.suppress(BaseException):
             await reader
