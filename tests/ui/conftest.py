@@ -12,6 +12,7 @@ from cockpit.sources.metrics.host import HostSample
 from cockpit.sources.metrics.processes import ProcessInfo
 from cockpit.state.store import Store
 from cockpit.ui.app import AppContext, CockpitApp
+from tests.support.quiet_feeds import QuietFeeds
 
 FIXED_EPOCH = 1_795_300_000.0  # a fixed UTC moment for the banner clock
 
@@ -71,7 +72,7 @@ def make_app() -> Callable[..., CockpitApp]:
     ) -> CockpitApp:
         config = CockpitConfig.model_validate(config_dict or THREE_ENVS)
         settings: dict[str, Any] = {
-            "live": False,
+            "feeds": QuietFeeds,
             "clock": lambda: FIXED_EPOCH,
             "user": "tester",
             "store": Store.memory(),

@@ -9,6 +9,7 @@ from textual.widgets import DataTable
 
 from cockpit.domain.health import Status
 from cockpit.ui.app import CockpitApp
+from cockpit.ui.feed_supervisor import FeedSupervisor
 from cockpit.ui.widgets.health_pane import HealthPane
 from tests.support.http_servers import HttpServer
 
@@ -52,7 +53,7 @@ async def _wait_for(pilot: Any, predicate: Callable[[], bool], seconds: float = 
 async def test_services_worst_first_with_detail(
     make_app: AppFactory, http_server: HttpServer
 ) -> None:
-    app = make_app(_config(http_server.url), live=True)
+    app = make_app(_config(http_server.url), feeds=FeedSupervisor)
     async with app.run_test(size=(160, 45)) as pilot:
         pane = app.query_one(HealthPane)
         await _wait_for(
@@ -75,7 +76,7 @@ async def test_services_worst_first_with_detail(
 
 
 async def test_all_environments_and_switch(make_app: AppFactory, http_server: HttpServer) -> None:
-    app = make_app(_config(http_server.url), live=True)
+    app = make_app(_config(http_server.url), feeds=FeedSupervisor)
     async with app.run_test(size=(160, 45)) as pilot:
         pane = app.query_one(HealthPane)
         await _wait_for(pilot, lambda: len(pane.statuses) == 3)
@@ -96,7 +97,7 @@ async def test_backend_down_is_a_state_not_a_freeze(
 ) -> None:
     server = http_server_factory()
     url = server.url
-    app = make_app(_config(url), live=True)
+    app = make_app(_config(url), feeds=FeedSupervisor)
     async with app.run_test(size=(160, 45)) as pilot:
         pane = app.query_one(HealthPane)
         await _wait_for(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cockpit.ui.app import CockpitApp
+from cockpit.ui.feed_supervisor import FeedSupervisor
 from cockpit.ui.widgets.log_view import LogView
 from cockpit.ui.widgets.logs_pane import MAX_LINES, LogsPane
 from tests.support.pilot_wait import until
@@ -28,7 +29,7 @@ async def test_follow_shows_the_last_line_of_a_flood_on_screen(
         "environments": {"local": {"protection": "none"}},
         "logs": [{"name": "flood", "command": {"argv": ["cat", str(flood)]}}],
     }
-    app = make_app(config, live=True)
+    app = make_app(config, feeds=FeedSupervisor)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2", "z")
         pane = app.query_one(LogsPane)

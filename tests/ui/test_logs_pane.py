@@ -13,6 +13,7 @@ from textual.widgets import Input
 
 from cockpit.sources.logs.base import SourceState
 from cockpit.ui.app import CockpitApp
+from cockpit.ui.feed_supervisor import FeedSupervisor
 from cockpit.ui.screens.sources import SourcesScreen
 from cockpit.ui.widgets.log_view import LogView
 from cockpit.ui.widgets.logs_pane import LogsPane
@@ -61,7 +62,7 @@ async def _logs(
     make_app: AppFactory, config: dict[str, Any], size: tuple[int, int], lines: int
 ) -> AsyncIterator[tuple[CockpitApp, Any, LogsPane, LogView]]:
     """The cockpit running ``config`` with the Logs pane shown once ``lines`` rows are in."""
-    app = make_app(config, live=True)
+    app = make_app(config, feeds=FeedSupervisor)
     async with app.run_test(size=size) as pilot:
         pane, view = await _open_logs(app, pilot, lines)
         yield app, pilot, pane, view
@@ -70,7 +71,7 @@ async def _logs(
 async def test_follow_filter_pause_search(make_app: AppFactory, tmp_path: Path) -> None:
     log_file = tmp_path / "app.log"
     _append(log_file, "INFO started", "WARN disk 85%", "ERROR payment failed")
-    app = make_app(_config(tmp_path), live=True)
+    app = make_app(_config(tmp_path), feeds=FeedSupervisor)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("2")
         pane = app.query_one(LogsPane)
@@ -218,7 +219,7 @@ async def test_empty_view_says_a_config_filter_is_hiding_lines(
     _append(log_file, "INFO ok")
     config = _config(tmp_path)
     config["logs"] = [config["logs"][0] | {"filter": "THREAT"}]
-    app = make_app(config, live=True)
+    app = make_app(config, feeds=FeedSupervisor)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("2")
         pane = app.query_one(LogsPane)
@@ -443,7 +444,7 @@ async def test_hostile_lines_are_sanitized_and_saved(make_app: AppFactory, tmp_p
         b"query \x1b[>0q \x9b31m c1 \xff\xfe bad utf8 \x00 nul",
         "rtl \u202eevil [/] markup THREAT found",
     )
-    app = make_app(_config(tmp_path), live=True)
+    app = make_app(_config(tmp_path), feeds=FeedSupervisor)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("2")
         pane = app.query_one(LogsPane)
@@ -462,7 +463,7 @@ async def test_hostile_lines_are_sanitized_and_saved(make_app: AppFactory, tmp_p
 
 
 async def test_no_sources_says_not_configured(make_app: AppFactory) -> None:
-    app = make_app({"environments": {"local": {}}}, live=True)
+    app = make_app({"environments": {"local": {}}}, feeds=FeedSupervisor)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
         pane = app.query_one(LogsPane)
@@ -475,7 +476,7 @@ async def test_empty_view_says_why_in_full(make_app: AppFactory, tmp_path: Path)
         "environments": {"local": {"protection": "none"}},
         "logs": [{"name": "kube", "kubernetes": {"deployment": "api"}}],
     }
-    app = make_app(config, live=True)
+    app = make_app(config, feeds=FeedSupervisor)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2")
         pane = app.query_one(LogsPane)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cockpit.ui.app import CockpitApp
+from cockpit.ui.feed_supervisor import FeedSupervisor
 from cockpit.ui.widgets.log_view import LogView
 from cockpit.ui.widgets.logs_pane import LogsPane
 from tests.support.pilot_wait import LoopWatch, until
@@ -37,7 +38,7 @@ async def test_a_costly_filter_never_freezes_the_screen(
         "environments": {"local": {"protection": "none"}},
         "logs": [{"name": "app", "file": {"path": str(log), "tail": LINES}}],
     }
-    app = make_app(config, live=True)
+    app = make_app(config, feeds=FeedSupervisor)
     watch = LoopWatch()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2")
@@ -74,7 +75,7 @@ async def test_wrapping_a_ten_megabyte_line_is_one_line_and_never_freezes(
         "environments": {"local": {"protection": "none"}},
         "logs": [{"name": "app", "file": {"path": str(log)}}],
     }
-    app = make_app(config, live=True)
+    app = make_app(config, feeds=FeedSupervisor)
     watch = LoopWatch()
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("2")

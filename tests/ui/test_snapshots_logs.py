@@ -14,6 +14,7 @@ import pytest
 from textual.pilot import Pilot
 
 from cockpit.ui.app import CockpitApp
+from cockpit.ui.feed_supervisor import FeedSupervisor
 from cockpit.ui.widgets.log_view import LogView
 from cockpit.ui.widgets.logs_pane import LogsPane
 
@@ -73,7 +74,9 @@ def log_file(tmp_path: Path) -> Path:
 
 
 def _app(make_app: AppFactory, tmp: Path, **config: bool) -> CockpitApp:
-    return make_app(_config(tmp, **config), live=True, monotonic=lambda: 1000.0, base_dir=tmp)
+    return make_app(
+        _config(tmp, **config), feeds=FeedSupervisor, monotonic=lambda: 1000.0, base_dir=tmp
+    )
 
 
 def test_logs_following(snap_compare: Any, make_app: AppFactory, log_file: Path) -> None:

@@ -53,7 +53,7 @@ def build_context(args: argparse.Namespace) -> AppContext:
     from cockpit.config import ConfigError, resolve
     from cockpit.domain.paths import default_state_path
     from cockpit.state.store import Store
-    from cockpit.ui.app import AppContext, StartupError
+    from cockpit.ui.context import AppContext, StartupError
 
     try:
         loaded = resolve(getattr(args, "config", None))
@@ -111,9 +111,10 @@ resumed update timer can wait up to two frames (33 ms), at 240 under 9 ms."""
 def run(args: argparse.Namespace) -> int:
     """Open the cockpit; exit 2 with FILE:LINE:COL lines on a bad config."""
     os.environ.setdefault("TEXTUAL_FPS", SCREEN_FPS)  # read when Textual is first imported
+    from cockpit.ui import heap
     from cockpit.ui.app import CockpitApp
 
-    app = CockpitApp(loader=lambda: build_context(args))
+    app = CockpitApp(loader=lambda: build_context(args), on_started=heap.freeze_startup_heap)
     try:
         result = app.run()
     finally:

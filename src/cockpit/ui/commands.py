@@ -25,7 +25,7 @@ class EnvironmentCommands(Provider):
 
     async def discover(self) -> Hits:
         app: CockpitApp = self.app  # type: ignore[assignment]
-        for name, env in app.loaded.config.environments.items():
+        for name, env in app.context.config.environments.items():
             yield DiscoveryHit(
                 Text(f"Environment: {plain(name, 60)}"),
                 partial(app.switch_environment, name),
@@ -35,7 +35,7 @@ class EnvironmentCommands(Provider):
     async def search(self, query: str) -> Hits:
         app: CockpitApp = self.app  # type: ignore[assignment]
         matcher = self.matcher(query)
-        for name, env in app.loaded.config.environments.items():
+        for name, env in app.context.config.environments.items():
             command = f"Environment: {plain(name, 60)}"
             score = matcher.match(command)
             if score > 0:

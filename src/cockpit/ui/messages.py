@@ -59,3 +59,11 @@ class HealthSnapshot(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, HealthSnapshot)
+
+
+class CheckNowRequested(Message):
+    """The operator asked for a service's checks (all when None) to run now."""
+
+    def __init__(self, service: str | None) -> None:
+        super().__init__()
+        self.service = service

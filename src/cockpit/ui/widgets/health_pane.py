@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Label, Static
 from cockpit.domain.health import ServiceStatus, Status
 from cockpit.sources.metrics.processes import ProcessInfo
 from cockpit.text.sanitize import plain as _plain
+from cockpit.ui.messages import CheckNowRequested
 from cockpit.ui.widgets.pane import Pane
 from cockpit.ui.widgets.process_table import ProcessTable
 from cockpit.ui.widgets.uptime import status_style, status_text, uptime_strip
@@ -312,9 +313,7 @@ class HealthPane(Pane):
     def action_check_now(self) -> None:
         """Ask the monitor to run the selected service's checks now."""
         status = self.selected()
-        refresh = getattr(self.app, "refresh_health", None)
-        if refresh is not None:
-            refresh(status.name if status else None)
+        self.post_message(CheckNowRequested(status.name if status else None))
 
     # ---- processes ----------------------------------------------------------------------------
 
