@@ -66,3 +66,23 @@ def test_cli_bad_config_prints_errors_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert f"{cfg}:3:" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+async def test_shell_paints_pane_frames_then_swaps_in_the_panes() -> None:
+    from cockpit.ui.shell import PANE_ORDER, CockpitShell, PaneSlot
+    from cockpit.ui.widgets.pane import Pane
+
+    shell = CockpitShell()
+    async with shell.run_test(size=(160, 45)) as pilot:
+        slots = list(shell.query(PaneSlot))
+        assert [s.id for s in slots] == list(PANE_ORDER)
+        assert slots[3].border_title == "4 Checklists"
+        assert slots[0].border_subtitle == "starting…"
+        await shell.mount_panes()
+        await pilot.pause()
+        panes = list(shell.query(Pane))
+        assert [p.id for p in panes] == list(PANE_ORDER)
+        assert not any(isinstance(p, PaneSlot) for p in panes)
+        first = panes[0]
+        await shell.mount_panes()  # only once: the panes (and what they hold) stay
+        assert shell.query_one("#health") is first

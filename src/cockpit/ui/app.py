@@ -10,7 +10,6 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from cockpit.state.checklists import ChecklistBook
 from cockpit.text.sanitize import plain
 from cockpit.ui import heap
 from cockpit.ui.context import AppContext, StartupError
@@ -25,10 +24,6 @@ from cockpit.ui.messages import (
 from cockpit.ui.shell import PANE_ORDER, CockpitShell
 from cockpit.ui.terminal import end_without_terminal, terminal_hung_up
 from cockpit.ui.widgets.banner import EnvBanner
-from cockpit.ui.widgets.checklists_pane import ChecklistsPane
-from cockpit.ui.widgets.health_pane import HealthPane
-from cockpit.ui.widgets.logs_pane import LogsPane
-from cockpit.ui.widgets.metrics_pane import MetricsPane
 from cockpit.ui.widgets.pane import Pane
 
 if TYPE_CHECKING:
@@ -115,15 +110,18 @@ class CockpitApp(CockpitShell):
         """The environment in focus."""
         return self.context.config.environments[self.env_name]
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self._apply_layout(self.size.width, self.size.height)
         if self._cockpit_context is not None:
+            await self.mount_panes()
             self._start(self._cockpit_context)
         else:
+            # The shell's first frame goes out before the panes' code and the config load.
             self.call_after_refresh(self._load)
 
-    def _load(self) -> None:
+    async def _load(self) -> None:
         assert self._loader is not None
+        await self.mount_panes()
         try:
             context = self._loader()
         except StartupError as exc:
@@ -151,8 +149,8 @@ class CockpitApp(CockpitShell):
             self.set_keymap(dict(context.config.ui.keys))
         banner = self.query_one(EnvBanner)
         banner.clock = context.clock
-        self.query_one(HealthPane).clock = context.clock
-        self.query_one(LogsPane).clock = context.clock
+        self.panes.health.clock = context.clock
+        self.panes.logs.clock = context.clock
         banner.env_count = len(context.config.environments)
         self._feeds = feeds = context.feeds(self)
         self._apply_environment()
@@ -183,11 +181,13 @@ class CockpitApp(CockpitShell):
         )
         env = self.environment
         local = not (env.kubernetes or env.azure or env.docker or env.prometheus)
-        self.query_one(HealthPane).configure(self.env_name, has_services, local)
+        self.panes.health.configure(self.env_name, has_services, local)
         if self._feeds is not None:
             self._feeds.focus(self.env_name)
+        from cockpit.state.checklists import ChecklistBook
+
         store = self.context.store
-        self.query_one(ChecklistsPane).bind(
+        self.panes.checklists.bind(
             ChecklistBook(store, clock=self.context.now) if store is not None else None,
             self.env_name,
             self.context.user,
@@ -251,13 +251,13 @@ class CockpitApp(CockpitShell):
         if self.closing:
             return
         with self.batch_update():
-            self.query_one(MetricsPane).add_host_sample(message.sample)
-            self.query_one(HealthPane).show_processes(message.processes)
+            self.panes.metrics.add_host_sample(message.sample)
+            self.panes.health.show_processes(message.processes)
 
     def on_health_snapshot(self, message: HealthSnapshot) -> None:
         if self.closing:
             return
-        self.query_one(HealthPane).show_statuses(message.statuses)
+        self.panes.health.show_statuses(message.statuses)
 
     def on_check_now_requested(self, message: CheckNowRequested) -> None:
         if self._feeds is not None and self._feeds.check_now(message.service):
@@ -320,4 +320,4 @@ class CockpitApp(CockpitShell):
         if self._feeds is not None:
             self._feeds.retry(message.pane)
         if message.pane == "checklists":
-            self.query_one(ChecklistsPane).retry_failed()
+            self.panes.checklists.retry_failed()

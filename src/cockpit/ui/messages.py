@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from textual.message import Message
-from textual.worker import Worker
+from typing import TYPE_CHECKING
 
-from cockpit.domain.health import ServiceStatus
-from cockpit.sources.metrics.host import HostSample
-from cockpit.sources.metrics.processes import ProcessInfo
+from textual.message import Message
+
+if TYPE_CHECKING:
+    # Types only: the shell imports this module before its first frame.
+    from textual.worker import Worker
+
+    from cockpit.domain.health import ServiceStatus
+    from cockpit.sources.metrics.host import HostSample
+    from cockpit.sources.metrics.processes import ProcessInfo
 
 
 class HostSampled(Message):

@@ -5,24 +5,43 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.containers import Container
 from textual.events import Resize
 from textual.widgets import Footer, Tab, Tabs
 
-from cockpit.state.checklists import DAILY_HOST_CHECKLIST, Checklist
 from cockpit.ui.themes import register_themes, variable_defaults
 from cockpit.ui.widgets.banner import EnvBanner
-from cockpit.ui.widgets.checklists_pane import ChecklistsPane
-from cockpit.ui.widgets.health_pane import HealthPane
-from cockpit.ui.widgets.logs_pane import LogsPane
-from cockpit.ui.widgets.metrics_pane import MetricsPane
 from cockpit.ui.widgets.pane import Pane
+
+if TYPE_CHECKING:
+    from cockpit.ui.panes import Panes
 
 WIDE_MIN_WIDTH = 120
 WIDE_MIN_HEIGHT = 32
-PANE_ORDER = ("health", "logs", "metrics", "checklists")
+PANES = (
+    ("health", "Health", "1"),
+    ("logs", "Logs", "2"),
+    ("metrics", "Metrics", "3"),
+    ("checklists", "Checklists", "4"),
+)
+"""Each pane's id, title and key, in screen order."""
+PANE_ORDER = tuple(name for name, _title, _key in PANES)
+
+
+class PaneSlot(Pane):
+    """Where a pane will be: its frame and title, painted before the pane's code is loaded."""
+
+    def __init__(self, name: str, title: str, key: str) -> None:
+        self.pane_id, self.title, self.key = name, title, key
+        super().__init__(id=name)
+
+    def refresh_freshness(self) -> None:
+        """Say that the pane is on its way (not "waiting for data": nothing asked yet)."""
+        self.border_subtitle = "starting…"
 
 
 class CockpitShell(App[int]):
@@ -48,22 +67,32 @@ class CockpitShell(App[int]):
     def compose(self) -> ComposeResult:
         yield EnvBanner(id="banner")
         yield Tabs(
-            Tab("1 Health", id="tab-health"),
-            Tab("2 Logs", id="tab-logs"),
-            Tab("3 Metrics", id="tab-metrics"),
-            Tab("4 Checklists", id="tab-checklists"),
-            id="pane-tabs",
+            *(Tab(f"{key} {title}", id=f"tab-{name}") for name, title, key in PANES), id="pane-tabs"
         )
         with Container(id="panes"):
-            yield HealthPane()
-            yield LogsPane()
-            yield MetricsPane()
-            yield ChecklistsPane(self.checklists())
+            for name, title, key in PANES:
+                yield PaneSlot(name, title, key)
         yield Footer()
 
-    def checklists(self) -> list[Checklist]:
-        """Checklists shown for every environment (built-in first)."""
-        return [DAILY_HOST_CHECKLIST]
+    async def mount_panes(self) -> None:
+        """Put the real panes where the placeholders are (once; later calls do nothing)."""
+        slots = list(self.query(PaneSlot))
+        if not slots:
+            return
+        from cockpit.ui.panes import build_panes
+
+        container = self.query_one("#panes", Container)
+        with self.batch_update():
+            await container.remove_children()
+            await container.mount_all(build_panes())
+            self._show_active()
+
+    @property
+    def panes(self) -> Panes:
+        """The mounted panes, by name (after :meth:`mount_panes`)."""
+        from cockpit.ui.panes import Panes
+
+        return Panes(self)
 
     # ---- layout and zoom ----------------------------------------------------------------------
 
