@@ -1,53 +1,75 @@
-"""Every kind a config may name is built by exactly one registered module, and the other way round.
+"""Every kind a config may name has its module, and every kind module is a kind a config may name.
 
-Adding a health-check kind touches: its settings model and field in ``config/services.py`` (the
-field name is the kind, also listed in ``CHECK_KINDS``), its probe module with ``probe(job, ctx)``
-under ``sources/health/``, and the entry in ``sources/health/registry.py``. A log-source kind: its
-settings model and field in ``config/logs.py`` (and ``LOG_KINDS``), its builder, and the entry in
-``sources/logs/factory.py``. This test fails when one of those places is missing.
+Adding a health-check kind touches: its settings model (a ``Probe`` subclass) and the optional
+field named after the kind in ``config/services.py``'s ``CheckConfig``, and one module
+``sources/health/<kind>.py`` with ``async def probe(job, ctx)`` (plus ``ASKS_CONTROL_PLANE = True``
+when it asks a control plane rather than the service). A log-source kind: its settings model (a
+``KindSettings`` subclass) and field in ``config/logs.py``'s ``LogSourceConfig``, and one module
+``sources/logs/<kind>.py`` with ``build(cfg, ctx) -> LogSource``. The kind lists and the lookups
+are derived from those; this test fails when one side is missing.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
-import types
-import typing
+import pkgutil
 
-import pydantic
+import pytest
 
+from cockpit.config.base import KindSettings, Model, kind_fields, split_kind
 from cockpit.config.logs import LOG_KINDS, LogSourceConfig
 from cockpit.config.services import CHECK_KINDS, CheckConfig
+from cockpit.sources import health, logs
 from cockpit.sources.health import registry
-from cockpit.sources.logs.factory import BUILDERS
+from cockpit.sources.logs.factory import builder_for
 
 
-def _kind_fields(model: type[pydantic.BaseModel]) -> set[str]:
-    """Fields holding one kind's settings: an optional settings model."""
-    model.model_rebuild()
-    kinds = set()
-    for name, info in model.model_fields.items():
-        args = typing.get_args(info.annotation)
-        union = typing.get_origin(info.annotation) in (typing.Union, types.UnionType)
-        if union and type(None) in args:
-            (inner,) = [a for a in args if a is not type(None)]
-            if inspect.isclass(inner) and issubclass(inner, pydantic.BaseModel):
-                kinds.add(name)
-    return kinds
+def _modules_defining(package: object, function: str) -> set[str]:
+    found = set()
+    for info in pkgutil.iter_modules(package.__path__):  # type: ignore[attr-defined]
+        module = importlib.import_module(f"{package.__name__}.{info.name}")  # type: ignore[attr-defined]
+        if inspect.isfunction(getattr(module, function, None)):
+            found.add(info.name)
+    return found
 
 
-def test_check_kinds_agree_across_model_list_and_registry() -> None:
-    assert _kind_fields(CheckConfig) == set(CHECK_KINDS)
-    assert set(registry._MODULES) == set(CHECK_KINDS)
-    assert set(CHECK_KINDS) >= registry.BACKEND_KINDS
+def test_check_kinds_are_the_models_kind_fields() -> None:
+    assert kind_fields(CheckConfig) == CHECK_KINDS
+    assert CHECK_KINDS[:2] == ("http", "tcp")  # the order error messages list them in
+    assert "timeout" not in CHECK_KINDS and "name" not in CHECK_KINDS
+
+
+def test_every_check_kind_has_a_probe_module_and_no_probe_is_orphaned() -> None:
     for kind in CHECK_KINDS:
         probe = registry.probe_for(kind)
         assert inspect.iscoroutinefunction(probe), kind
+        assert list(inspect.signature(probe).parameters) == ["job", "ctx"], kind
+    assert _modules_defining(health, "probe") == set(CHECK_KINDS)
 
 
-def test_log_kinds_agree_across_model_list_and_builders() -> None:
-    assert _kind_fields(LogSourceConfig) == set(LOG_KINDS)
-    assert set(BUILDERS) == set(LOG_KINDS)
-    for kind, target in BUILDERS.items():
-        module, _, function = target.partition(":")
-        assert callable(getattr(importlib.import_module(module), function)), kind
+def test_control_plane_kinds_time_out_as_unknown() -> None:
+    asking = {kind for kind in CHECK_KINDS if registry.asks_control_plane(kind)}
+    assert asking == {"kubernetes", "docker", "azure_webapp", "prometheus"}
+
+
+def test_every_log_kind_has_a_builder_and_no_builder_is_orphaned() -> None:
+    assert kind_fields(LogSourceConfig) == LOG_KINDS
+    for kind in LOG_KINDS:
+        build = builder_for(kind)
+        assert list(inspect.signature(build).parameters) == ["cfg", "ctx"], kind
+    assert _modules_defining(logs, "build") == set(LOG_KINDS)
+
+
+def test_a_new_kind_is_found_from_its_field_alone() -> None:
+    class Gauge(KindSettings):
+        url: str
+
+    class Entry(Model):
+        name: str | None = None
+        gauge: Gauge | None = None
+        settings: Model | None = None  # not a kind: not KindSettings
+
+    assert kind_fields(Entry) == ("gauge",)
+    with pytest.raises(ValueError, match="one of: gauge"):
+        split_kind({"name": "x"}, kind_fields(Entry), "an entry")

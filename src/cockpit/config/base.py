@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Annotated, Any
 
 from pydantic import (
@@ -125,6 +126,27 @@ class LocatedError(ValueError):
     def __init__(self, problems: list[tuple[Loc, str]]) -> None:
         super().__init__("; ".join(message for _, message in problems))
         self.problems = tuple(problems)
+
+
+class KindSettings(Model):
+    """The settings of one kind of check, log source, ...
+
+    A kind-keyed model (``CheckConfig``, ``LogSourceConfig``) holds each kind's settings in an
+    optional field named after the kind; :func:`kind_fields` finds them, so the list of kinds
+    is the model itself.
+    """
+
+
+def kind_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The kinds a kind-keyed model accepts: its optional :class:`KindSettings` fields, in order."""
+    kinds = []
+    for name, info in model.model_fields.items():
+        args = typing.get_args(info.annotation)
+        if type(None) in args and any(
+            isinstance(a, type) and issubclass(a, KindSettings) for a in args
+        ):
+            kinds.append(name)
+    return tuple(kinds)
 
 
 def split_kind(data: Any, kinds: tuple[str, ...], what: str) -> Any:

@@ -18,9 +18,16 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from cockpit.config.base import Duration, Environments, Model, Name, kind_of, split_kind
-
-LOG_KINDS = ("file", "kubernetes", "docker", "command", "azure_webapp", "journald")
+from cockpit.config.base import (
+    Duration,
+    Environments,
+    KindSettings,
+    Model,
+    Name,
+    kind_fields,
+    kind_of,
+    split_kind,
+)
 
 
 def _check_pattern(value: str | None) -> str | None:
@@ -35,7 +42,7 @@ def _check_pattern(value: str | None) -> str | None:
     return value
 
 
-class FileLog(Model):
+class FileLog(KindSettings):
     """A local file followed like ``tail -F`` (rotation and truncation are noticed)."""
 
     path: str
@@ -46,7 +53,7 @@ class FileLog(Model):
     """Longest wait between looks at an idle file (checks come faster right after new lines)."""
 
 
-class KubernetesLog(Model):
+class KubernetesLog(KindSettings):
     """Pod logs through the Kubernetes API, by pod, deployment or label selector.
 
     Always uses the environment's explicit context and namespace. Several pods are merged,
@@ -79,7 +86,7 @@ class KubernetesLog(Model):
         return self
 
 
-class DockerLog(Model):
+class DockerLog(KindSettings):
     """A container's output through the Docker Engine API (stdout and stderr told apart)."""
 
     container: str
@@ -90,7 +97,7 @@ class DockerLog(Model):
     """Only lines newer than this at start, e.g. ``10m``."""
 
 
-class CommandLog(Model):
+class CommandLog(KindSettings):
     """The output of a command run without a shell (stdout and stderr, tagged).
 
     For CLIs that stream logs themselves, e.g. ``az containerapp logs show --follow``.
@@ -110,7 +117,7 @@ class CommandLog(Model):
     killed), ``always``, or ``never``. A command that ends with status 0 is otherwise ENDED."""
 
 
-class AzureWebappLog(Model):
+class AzureWebappLog(KindSettings):
     """An App Service's log stream (Kudu ``/api/logstream``), as ``az webapp log tail``."""
 
     name: str
@@ -128,7 +135,7 @@ class AzureWebappLog(Model):
         return value
 
 
-class JournaldLog(Model):
+class JournaldLog(KindSettings):
     """The systemd journal through ``journalctl -o json``."""
 
     unit: str | None = None
@@ -183,3 +190,7 @@ class LogSourceConfig(Model):
         value = getattr(self, self.kind)
         assert isinstance(value, Model)
         return value
+
+
+LOG_KINDS = kind_fields(LogSourceConfig)
+"""The log-source kinds, in the order error messages list them (the model's kind fields)."""

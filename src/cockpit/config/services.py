@@ -21,26 +21,17 @@ from cockpit.config.base import (
     Duration,
     Environments,
     HttpUrl,
+    KindSettings,
     Label,
     Loc,
     LocatedError,
     Model,
     Name,
+    kind_fields,
     kind_of,
     split_kind,
 )
 
-CHECK_KINDS = (
-    "http",
-    "tcp",
-    "kubernetes",
-    "docker",
-    "azure_webapp",
-    "prometheus",
-    "process",
-    "command",
-    "host",
-)
 HTTP_PLACEHOLDERS = frozenset({"STATUS", "RESPONSE_TIME", "BODY", "CERTIFICATE_EXPIRATION"})
 PROMETHEUS_PLACEHOLDERS = frozenset({"VALUE"})
 
@@ -66,7 +57,7 @@ HttpCondition = Annotated[str, AfterValidator(_http_condition)]
 PrometheusCondition = Annotated[str, AfterValidator(_prometheus_condition)]
 
 
-class Probe(Model):
+class Probe(KindSettings):
     """Fields every check kind shares."""
 
     timeout: Duration = Field(default=10.0, gt=0)
@@ -271,6 +262,10 @@ class CheckConfig(Model):
         value = getattr(self, self.kind)
         assert isinstance(value, Probe)
         return value
+
+
+CHECK_KINDS = kind_fields(CheckConfig)
+"""The check kinds, in the order error messages list them (the model's kind fields)."""
 
 
 class ServiceConfig(Model):

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from cockpit.sources.health.context import ProbeContext
     from cockpit.sources.health.plan import CheckJob
 
+ASKS_CONTROL_PLANE = True
+"""A timeout means the control plane did not answer: the service's health is unknown."""
+
+
 API_VERSION = "2024-04-01"
 _QUIET_LOGGERS = ("azure.identity", "azure.core.pipeline.policies.http_logging_policy")
 

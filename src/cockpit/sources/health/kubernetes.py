@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from cockpit.sources.health.context import ProbeContext
     from cockpit.sources.health.plan import CheckJob
 
+ASKS_CONTROL_PLANE = True
+"""A timeout means the control plane did not answer: the service's health is unknown."""
+
 # Waiting reasons that mean the container will not come up by itself.
 BAD_WAITING = frozenset(
     {

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from cockpit.sources.health.context import ProbeContext
     from cockpit.sources.health.plan import CheckJob
 
+ASKS_CONTROL_PLANE = True
+"""A timeout means the control plane did not answer: the service's health is unknown."""
+
+
 MAX_SERIES_SHOWN = 20
 _EMPTY = {"up": Status.UP, "down": Status.DOWN, "unknown": Status.UNKNOWN}
 

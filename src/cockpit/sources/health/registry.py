@@ -1,9 +1,16 @@
-"""Which module probes which check kind; modules are imported on first use."""
+"""Which module probes which check kind: ``cockpit.sources.health.<kind>``, imported on first use.
+
+A probe module defines ``async def probe(job, ctx) -> Outcome`` and, when it asks a control
+plane (the Kubernetes API, a Docker engine, ARM, Prometheus) rather than the service itself,
+``ASKS_CONTROL_PLANE = True``: when that plane cannot be reached the service's health is
+unknown, so a timeout means UNKNOWN rather than DOWN.
+"""
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Awaitable, Callable
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -13,25 +20,18 @@ if TYPE_CHECKING:
 
 ProbeFn = Callable[["CheckJob", "ProbeContext"], Awaitable["Outcome"]]
 
-_MODULES = {
-    "http": "cockpit.sources.health.http",
-    "tcp": "cockpit.sources.health.tcp",
-    "kubernetes": "cockpit.sources.health.kubernetes",
-    "docker": "cockpit.sources.health.docker",
-    "azure_webapp": "cockpit.sources.health.azure_webapp",
-    "prometheus": "cockpit.sources.health.prometheus",
-    "process": "cockpit.sources.health.process",
-    "command": "cockpit.sources.health.command",
-    "host": "cockpit.sources.health.host",
-}
 
-# Kinds that ask a control plane about the service: when that plane cannot be reached we cannot
-# tell the service's health, so a timeout means UNKNOWN rather than DOWN.
-BACKEND_KINDS = frozenset({"kubernetes", "docker", "azure_webapp", "prometheus"})
+def probe_module(kind: str) -> ModuleType:
+    """The module that probes ``kind`` (named after it)."""
+    return importlib.import_module(f"{__package__}.{kind}")
 
 
 def probe_for(kind: str) -> ProbeFn:
     """The ``probe(job, ctx)`` coroutine function for ``kind``."""
-    module = importlib.import_module(_MODULES[kind])
-    fn: ProbeFn = module.probe
+    fn: ProbeFn = probe_module(kind).probe
     return fn
+
+
+def asks_control_plane(kind: str) -> bool:
+    """Whether ``kind``'s probe asks a control plane about the service (see module docs)."""
+    return bool(getattr(probe_module(kind), "ASKS_CONTROL_PLANE", False))

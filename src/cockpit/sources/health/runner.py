@@ -10,7 +10,7 @@ from cockpit.domain.durations import format_duration
 from cockpit.domain.health import CheckResult, ConditionResult, Outcome, Status
 from cockpit.sources.health.context import ProbeContext
 from cockpit.sources.health.plan import CheckJob
-from cockpit.sources.health.registry import BACKEND_KINDS, probe_for
+from cockpit.sources.health.registry import asks_control_plane, probe_for
 from cockpit.text.redact import redact
 from cockpit.text.sanitize import excerpt
 
@@ -46,7 +46,7 @@ async def execute(job: CheckJob, ctx: ProbeContext) -> CheckResult:
         async with asyncio.timeout(job.timeout + HARD_BOUND_MARGIN):
             outcome = await fn(job, ctx)
     except TimeoutError:
-        status = Status.UNKNOWN if job.kind in BACKEND_KINDS else Status.DOWN
+        status = Status.UNKNOWN if asks_control_plane(job.kind) else Status.DOWN
         outcome = Outcome(
             status,
             f"timed out after {format_duration(job.timeout)}",

@@ -16,7 +16,7 @@ import signal
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from cockpit.sources.logs.base import (
     CHUNK_SIZE,
@@ -25,11 +25,16 @@ from cockpit.sources.logs.base import (
     LogLine,
     LogSink,
     LogSource,
+    NotConfigured,
     SourceState,
     StreamOptions,
 )
 from cockpit.sources.logs.lines import LineSplitter, StreamDecoder
 from cockpit.text.sanitize import strip_sgr
+
+if TYPE_CHECKING:
+    from cockpit.config.logs import LogSourceConfig
+    from cockpit.sources.logs.factory import BuildContext
 
 Restart = Literal["on-failure", "always", "never"]
 ONE_SHOT_TIMEOUT = 30.0
@@ -196,3 +201,19 @@ class CommandSource(LogSource):
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(proc.pid, signal.SIGKILL)
             await proc.wait()
+
+
+def build(cfg: LogSourceConfig, ctx: BuildContext) -> LogSource:
+    """A :class:`CommandSource` for a ``command:`` entry."""
+    spec = cfg.command
+    if spec is None:
+        raise NotConfigured(f"log source {cfg.name!r} has no command settings")
+    return CommandSource(
+        cfg.name,
+        spec.argv,
+        ctx.options,
+        cwd=ctx.path(spec.cwd) if spec.cwd else None,
+        env=spec.env,
+        restart=spec.restart,
+        timeout=spec.timeout,
+    )

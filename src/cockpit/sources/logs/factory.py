@@ -1,8 +1,8 @@
 """Build a :class:`LogSource` from its config entry.
 
-Each kind has a builder ``build(cfg, ctx) -> LogSource`` in its own module, imported only when a
-source of that kind is built (kubernetes, azure and httpx stay unimported otherwise). A kind
-whose builder is not listed here raises :class:`NotConfigured`.
+Each kind has its own module named after it, ``cockpit.sources.logs.<kind>``, with a builder
+``build(cfg, ctx) -> LogSource``; the module is imported only when a source of that kind is built
+(kubernetes, azure and httpx stay unimported otherwise).
 """
 
 from __future__ import annotations
@@ -13,21 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cockpit.sources.logs.base import LogSource, NotConfigured, StreamOptions
+from cockpit.sources.logs.base import LogSource, StreamOptions
 
 if TYPE_CHECKING:
     from cockpit.config.environments import Environment
     from cockpit.config.logs import LogSourceConfig
-
-BUILDERS: dict[str, str] = {
-    "file": "cockpit.sources.logs.local_build:build_file",
-    "command": "cockpit.sources.logs.local_build:build_command",
-    "journald": "cockpit.sources.logs.local_build:build_journald",
-    "docker": "cockpit.sources.logs.docker:build",
-    "kubernetes": "cockpit.sources.logs.kubernetes:build",
-    "azure_webapp": "cockpit.sources.logs.azure_webapp:build",
-}
-"""kind -> ``module:function`` of its builder."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +46,12 @@ class BuildContext:
 Builder = Callable[["LogSourceConfig", BuildContext], LogSource]
 
 
+def builder_for(kind: str) -> Builder:
+    """The ``build(cfg, ctx)`` function of ``kind``'s module."""
+    fn: Builder = importlib.import_module(f"{__package__}.{kind}").build
+    return fn
+
+
 def build_source(
     cfg: LogSourceConfig,
     env_name: str,
@@ -67,14 +63,8 @@ def build_source(
     """The source for ``cfg`` in environment ``env_name``.
 
     Raises:
-        NotConfigured: the kind is not available in this version, or lacks what it needs.
+        NotConfigured: the entry lacks what its kind needs.
     """
-    target = BUILDERS.get(cfg.kind)
-    if target is None:
-        raise NotConfigured(
-            f"log source {cfg.name!r}: {cfg.kind} logs are not available in this version yet"
-        )
-    module_name, _, func = target.partition(":")
-    builder: Builder = getattr(importlib.import_module(module_name), func)
+    builder = builder_for(cfg.kind)
     ctx = BuildContext(env_name, base_dir, options or StreamOptions(), environment)
     return builder(cfg, ctx)

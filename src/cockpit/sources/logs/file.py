@@ -18,7 +18,7 @@ import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from cockpit.sources.logs.base import (
     CHUNK_SIZE,
@@ -28,10 +28,15 @@ from cockpit.sources.logs.base import (
     Backoff,
     LogSink,
     LogSource,
+    NotConfigured,
     SourceState,
     StreamOptions,
 )
 from cockpit.sources.logs.lines import LineSplitter, StreamDecoder
+
+if TYPE_CHECKING:
+    from cockpit.config.logs import LogSourceConfig
+    from cockpit.sources.logs.factory import BuildContext
 
 POLL_MIN = 0.05
 """First wait at the end of the file after new lines; doubles up to ``poll`` while idle."""
@@ -275,3 +280,13 @@ def seek_tail(handle: BinaryIO, lines: int, max_line_bytes: int = MAX_LINE_BYTES
             end = index
         pos = start
     handle.seek(floor)
+
+
+def build(cfg: LogSourceConfig, ctx: BuildContext) -> LogSource:
+    """A :class:`FileSource` for a ``file:`` entry."""
+    spec = cfg.file
+    if spec is None:
+        raise NotConfigured(f"log source {cfg.name!r} has no file settings")
+    return FileSource(
+        cfg.name, ctx.path(spec.path), ctx.options, tail_default=spec.tail, poll=spec.poll
+    )

@@ -10,11 +10,23 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from cockpit.sources.logs.base import TAIL_ALL, Backoff, LogLine, StreamOptions
+from cockpit.sources.logs.base import (
+    TAIL_ALL,
+    Backoff,
+    LogLine,
+    LogSource,
+    NotConfigured,
+    StreamOptions,
+)
 from cockpit.sources.logs.command import CommandSource, Decoder
 from cockpit.sources.logs.levels import syslog_level
 from cockpit.sources.logs.lines import StreamDecoder, json_object
+
+if TYPE_CHECKING:
+    from cockpit.config.logs import LogSourceConfig
+    from cockpit.sources.logs.factory import BuildContext
 
 FIELDS = ("MESSAGE", "PRIORITY", "_SYSTEMD_UNIT", "SYSLOG_IDENTIFIER", "_COMM")
 
@@ -142,3 +154,18 @@ class JournaldSource(CommandSource):
 def journalctl_available() -> bool:
     """Whether a journalctl binary is on PATH."""
     return shutil.which("journalctl") is not None
+
+
+def build(cfg: LogSourceConfig, ctx: BuildContext) -> LogSource:
+    """A :class:`JournaldSource` for a ``journald:`` entry."""
+    spec = cfg.journald
+    if spec is None:
+        raise NotConfigured(f"log source {cfg.name!r} has no journald settings")
+    return JournaldSource(
+        cfg.name,
+        ctx.options,
+        unit=spec.unit,
+        identifier=spec.identifier,
+        namespace=spec.namespace,
+        tail_default=spec.tail,
+    )
