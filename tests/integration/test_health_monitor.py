@@ -49,19 +49,29 @@ async def test_scheduler_runs_on_interval_and_a_hung_check_delays_nothing(
         # ~6 runs in 1.2 s while the hung check waited 1 s for its first reply.
         assert len(web_results) >= 4
         assert http.hits["/hang"] <= 2
-        await _wait_for(lambda: monitor.service_status("hung", "local").status is Status.STALE, 3.0)
+        # The hung check times out (DOWN) and is run again at once: its run in flight past the
+        # interval is reported, its last result kept (not turned STALE).
+        await _wait_for(
+            lambda: monitor.service_status("hung", "local").checking_since is not None, 3.0
+        )
         snap = monitor.snapshot()
-        assert [s.name for s in snap] == ["broken", "hung", "web"]
-        assert [s.status for s in snap] == [Status.DOWN, Status.STALE, Status.UP]
+        assert [s.name for s in snap][2] == "web" and {s.name for s in snap[:2]} == {
+            "broken",
+            "hung",
+        }
+        assert [s.status for s in snap] == [Status.DOWN, Status.DOWN, Status.UP]
+        hung = monitor.service_status("hung", "local")
+        assert not hung.stale and "timed out" in hung.reason
+        broken = next(s for s in snap if s.name == "broken")
         web = snap[2].checks[0]
         assert len(web.uptime) == len(web.latencies) >= 4
         assert web.last is not None and web.last.conditions[0].ok
-        assert snap[0].checks[0].last is not None
-        assert "internal error" in snap[0].checks[0].last.detail
-        # The ticker publishes STALE (it changes with time alone) to the callback and queue.
+        assert broken.checks[0].last is not None
+        assert "internal error" in broken.checks[0].last.detail
+        # The ticker publishes a run overdue (it changes with time alone) to the callback and queue.
         await _wait_for(
             lambda: any(
-                isinstance(u, ServiceStatus) and u.name == "hung" and u.status is Status.STALE
+                isinstance(u, ServiceStatus) and u.name == "hung" and u.checking_since is not None
                 for u in seen
             ),
             1.5,

@@ -74,7 +74,37 @@ def test_stale_after_two_intervals_without_a_fresh_result() -> None:
     assert tracker.status(119.0).status is Status.UP
     stale = tracker.status(121.0)
     assert stale.status is Status.STALE
-    assert "no fresh result for 21s" in stale.reason and "HTTP 200" in stale.reason
+    assert stale.reason == "no fresh result (last UP: HTTP 200)" and not stale.stale
+
+
+def test_stale_never_hides_a_down() -> None:
+    tracker = CheckTracker(_job(interval="10s"))
+    tracker.record(_result(Status.DOWN, "HTTP 500"), 100.0)
+    state = tracker.status(121.0)
+    assert state.status is Status.DOWN and state.stale
+    assert state.reason == "HTTP 500 (no fresh result)"
+    service = roll_up("api", "prod", [state])
+    assert service.status is Status.DOWN and service.stale
+
+
+def test_a_run_in_flight_past_its_interval_keeps_the_last_result() -> None:
+    tracker = CheckTracker(_job(interval="10s"))
+    tracker.record(_result(Status.DOWN, "timed out after 1m"), 100.0)
+    tracker.begin(105.0, 5005.0)
+    assert tracker.status(114.0).checking_since is None  # within its interval: nothing to say
+    late = tracker.status(140.0)  # past two intervals too: checking, not stale
+    assert late.status is Status.DOWN and not late.stale
+    assert late.checking_since == 5005.0 and late.reason == "timed out after 1m"
+    assert roll_up("api", "prod", [late]).checking_since == 5005.0
+    tracker.record(_result(Status.UP, "HTTP 200"), 141.0)
+    assert tracker.status(141.0).checking_since is None
+
+
+def test_the_first_run_in_flight_says_so() -> None:
+    tracker = CheckTracker(_job(interval="10s"))
+    tracker.begin(0.0, 7000.0)
+    state = tracker.status(25.0)
+    assert state.status is Status.UNKNOWN and state.checking_since == 7000.0
 
 
 def test_ring_buffer_is_bounded() -> None:

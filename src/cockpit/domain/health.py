@@ -102,6 +102,10 @@ class CheckStatus:
         last_change: Epoch seconds when ``status`` last changed (None before the first result).
         uptime: Raw statuses of the recent results, oldest first.
         latencies: Latencies (ms) of the recent results, oldest first (None where not measured).
+        stale: No fresh result for two intervals while a problem was last seen: ``status`` stays
+            that problem (a DOWN never turns grey), marked stale.
+        checking_since: Epoch seconds when a run still in flight past its interval began (the
+            last result is kept meanwhile); None otherwise.
     """
 
     name: str
@@ -112,6 +116,8 @@ class CheckStatus:
     last_change: float | None
     uptime: list[Status]
     latencies: list[float | None]
+    stale: bool = False
+    checking_since: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +142,17 @@ class ServiceStatus:
     last_change: float | None
     checks: list[CheckStatus]
 
+    @property
+    def stale(self) -> bool:
+        """Whether the check behind the service's status has no fresh result."""
+        return any(c.stale and c.status is self.status for c in self.checks)
+
+    @property
+    def checking_since(self) -> float | None:
+        """When the oldest run still in flight past its interval began, if any."""
+        started = [c.checking_since for c in self.checks if c.checking_since is not None]
+        return min(started) if started else None
+
     def to_json(self) -> dict[str, object]:
         """The shape printed by ``cockpit check --json``."""
         return {
@@ -145,6 +162,8 @@ class ServiceStatus:
             "latency_ms": _round(self.latency_ms),
             "reason": self.reason,
             "last_change": self.last_change,
+            "stale": self.stale,
+            "checking_since": self.checking_since,
             "checks": [_check_json(c) for c in self.checks],
         }
 
@@ -160,6 +179,8 @@ def _check_json(check: CheckStatus) -> dict[str, object]:
         "kind": check.kind,
         "status": check.status.value,
         "reason": check.reason,
+        "stale": check.stale,
+        "checking_since": check.checking_since,
         "latency_ms": _round(last.latency_ms) if last else None,
         "ts": last.ts if last else None,
         "conditions": [

@@ -92,7 +92,7 @@ class HealthMonitor:
         self._tasks: list[asyncio.Task[None]] = []
         self._wake: dict[tuple[str, str, str], asyncio.Event] = {}
         self._pending: list[CheckResult] = []
-        self._last_published: dict[tuple[str, str], tuple[str, str]] = {}
+        self._last_published: dict[tuple[str, str], tuple[str, bool, float | None]] = {}
         if sink is not None:
             self._seed_from(sink, history)
 
@@ -177,6 +177,7 @@ class HealthMonitor:
         await self._sleep(wake, random.uniform(0.0, min(job.interval * self.jitter, 0.5)))
         while True:
             started = time.monotonic()
+            self._trackers[job.key].begin(started, time.time())
             result = await execute_limited(job, self._ctx)
             self._record(job, result)
             spread = job.interval * self.jitter
@@ -198,10 +199,7 @@ class HealthMonitor:
 
     def _publish(self, update: HealthUpdate) -> None:
         if isinstance(update, ServiceStatus):
-            self._last_published[(update.name, update.environment)] = (
-                update.status.value,
-                update.reason,
-            )
+            self._last_published[(update.name, update.environment)] = _published_state(update)
         if self.on_update is not None:
             try:
                 self.on_update(update)
@@ -217,11 +215,11 @@ class HealthMonitor:
         while True:
             await asyncio.sleep(TICK_SECONDS)
             self._flush()
-            # Staleness changes with time alone; publish those roll-ups too.
+            # Staleness and runs overdue change with time alone; publish those roll-ups too.
             for service, env in self._groups:
                 status = self.service_status(service, env)
                 seen = self._last_published.get((service, env))
-                if seen is not None and seen[0] != status.status.value:
+                if seen is None or seen != _published_state(status):
                     self._publish(status)
 
     def _flush(self) -> None:
@@ -233,3 +231,9 @@ class HealthMonitor:
             self.sink.add(batch)
         except Exception:
             log.warning("could not store %d health results", len(batch), exc_info=True)
+
+
+def _published_state(status: ServiceStatus) -> tuple[str, bool, float | None]:
+    # What the ticker compares to decide whether a roll-up changed with time alone (the reason
+    # carries ages, which change every second; those are drawn by the screen from timestamps).
+    return (status.status.value, status.stale, status.checking_since)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from cockpit.domain.durations import format_duration
 from cockpit.domain.health import CheckResult, CheckStatus, ServiceStatus, Status, worst
 from cockpit.sources.health.plan import CheckJob
 
@@ -32,6 +31,8 @@ class CheckTracker:
         self.effective_reason = ""
         self.last_change: float | None = None
         self.last_mono: float | None = None
+        self.running_since: tuple[float, float] | None = None
+        """(monotonic, epoch) start of the run in flight, if any."""
         self._fail_streak = 0
         self._ok_streak = 0
 
@@ -40,10 +41,20 @@ class CheckTracker:
         for result in results:
             self.results.append(result)
 
+    def begin(self, mono: float, ts: float) -> None:
+        """A run of the check starts at monotonic time ``mono`` (epoch ``ts``)."""
+        self.running_since = (mono, ts)
+
+    def overdue(self, now_mono: float) -> bool:
+        """Whether a run has been in flight for longer than the check's interval."""
+        running = self.running_since
+        return running is not None and now_mono - running[0] > self.job.interval
+
     def record(self, result: CheckResult, mono: float) -> bool:
         """Take a new result observed at monotonic time ``mono``; True if the status changed."""
         self.results.append(result)
         self.last_mono = mono
+        self.running_since = None
         before = self.effective
         cfg = self.job.config
         if result.status is Status.UP:
@@ -77,15 +88,26 @@ class CheckTracker:
         return ""
 
     def status(self, now_mono: float) -> CheckStatus:
-        """The check's state as of ``now_mono`` (STALE when no fresh result within 2 intervals)."""
+        """The check's state as of ``now_mono``.
+
+        A run in flight past the interval keeps the last result and says since when it runs.
+        Without a fresh result for two intervals (and nothing in flight) an UP turns STALE,
+        while a problem stays what it was, marked stale: a DOWN never turns grey.
+        """
         last = self.results[-1] if self.results and self.last_mono is not None else None
+        overdue = self.overdue(now_mono)
+        stale = False
         if self.effective is None or self.last_mono is None:
             status, reason = Status.UNKNOWN, "not checked yet"
-        elif now_mono - self.last_mono > STALE_AFTER_INTERVALS * self.job.interval:
-            age = format_duration(round(now_mono - self.last_mono))
-            status = Status.STALE
-            last_seen = f"last {self.effective.value}: {self.effective_reason}"
-            reason = f"no fresh result for {age} ({last_seen})"
+        elif not overdue and now_mono - self.last_mono > STALE_AFTER_INTERVALS * self.job.interval:
+            # No age in the text: it is published once and drawn for minutes; screens show
+            # the age from the last result's time.
+            if self.effective is Status.UP:
+                status = Status.STALE
+                reason = f"no fresh result (last UP: {self.effective_reason})"
+            else:
+                status, stale = self.effective, True
+                reason = f"{self.effective_reason} (no fresh result)"
         else:
             status = self.effective
             latest = self.results[-1]
@@ -102,6 +124,8 @@ class CheckTracker:
             last_change=self.last_change,
             uptime=[r.status for r in self.results],
             latencies=[r.latency_ms for r in self.results],
+            stale=stale,
+            checking_since=self.running_since[1] if overdue and self.running_since else None,
         )
 
 

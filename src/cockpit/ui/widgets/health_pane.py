@@ -15,6 +15,8 @@ from textual.widgets import DataTable, Label, Static
 
 from cockpit.domain.health import ServiceStatus, Status
 from cockpit.sources.metrics.processes import ProcessInfo
+from cockpit.text.age import format_latency, format_span
+from cockpit.text.fit import middle_cut
 from cockpit.text.sanitize import plain as _plain
 from cockpit.ui.messages import CheckNowRequested
 from cockpit.ui.widgets.pane import Pane
@@ -22,7 +24,13 @@ from cockpit.ui.widgets.process_table import ProcessTable
 from cockpit.ui.widgets.uptime import status_style, status_text, uptime_strip
 
 UPTIME_WIDTH = 12
-Row = tuple[str, str, str, float | None, tuple[Status, ...], float | None]
+SERVICE_WIDTH = 18
+NARROW_SERVICE_WIDTH = 14
+NARROW_TABLE = 100
+"""Inner widths below this drop the uptime strip (the detail below still has the history)."""
+ENV_WIDTH = 12
+MIN_REASON_WIDTH = 16
+Row = tuple[str, str, str, str, tuple[Status, ...], str]
 
 
 class HealthPane(Pane):
@@ -83,11 +91,17 @@ class HealthPane(Pane):
         self.has_services = False
         self.detail_plain = ""
         self.clock: Callable[[], float] = time.time
+        self._laid_out_for = -1
+        self.follow_worst = True
+        """The cursor stays on the worst row until the operator moves it."""
+        self._cursor_placed: int | None = None
 
     def compose_body(self) -> ComposeResult:
         services: DataTable[str | Text] = DataTable(
             id="services", cursor_type="row", zebra_stripes=True
         )
+        # The selected row keeps its status colours: a DOWN under the cursor stays red.
+        services.cursor_foreground_priority = "renderable"
         yield services
         with VerticalScroll(id="service-detail"):
             yield Static("", id="detail-text", markup=False)
@@ -106,23 +120,40 @@ class HealthPane(Pane):
 
     # ---- services -----------------------------------------------------------------------------
 
-    def _columns(self) -> list[tuple[str, str, int | None]]:
-        columns: list[tuple[str, str, int | None]] = [
+    def _columns(self) -> list[tuple[str, str, int]]:
+        # Narrow (a pane of an 80-column screen, or half of a 160-column one): the uptime
+        # strip gives way and names get less room, so the reason still reads.
+        narrow = self._table_width() < NARROW_TABLE
+        columns: list[tuple[str, str, int]] = [
             ("STATUS", "status", 10),
-            ("SERVICE", "service", 18),
+            ("SERVICE", "service", self._name_width()),
         ]
         if self.all_envs:
-            columns.append(("ENV", "env", 10))
-        columns += [
-            ("LATENCY", "latency", 7),
-            ("UPTIME", "uptime", UPTIME_WIDTH),
-            ("CHANGED", "changed", 8),
-            ("REASON", "reason", None),
-        ]
+            columns.append(("ENV", "env", ENV_WIDTH))
+        columns.append(("LATENCY", "latency", 7))
+        if not narrow:
+            columns.append(("UPTIME", "uptime", UPTIME_WIDTH))
+        columns.append(("FOR", "changed", 7))
+        # REASON takes what is left of the row: it is what the operator came to read.
+        used = sum(width + 2 for _, _, width in columns)
+        columns.append(("REASON", "reason", max(MIN_REASON_WIDTH, self._table_width() - used - 2)))
         return columns
+
+    def _name_width(self) -> int:
+        return NARROW_SERVICE_WIDTH if self._table_width() < NARROW_TABLE else SERVICE_WIDTH
+
+    def _table_width(self) -> int:
+        # The pane's content width, one column kept for a scrollbar.
+        return max(0, self.size.width - 1)
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self._laid_out_for != self._table_width():
+            self._add_service_columns()
+            self._render_services()
 
     def _add_service_columns(self) -> None:
         services = self.query_one("#services", DataTable)
+        self._laid_out_for = self._table_width()
         services.clear(columns=True)
         for label, key, width in self._columns():
             services.add_column(label, key=key, width=width)
@@ -192,7 +223,7 @@ class HealthPane(Pane):
             table.remove_row(f"p{position}")
             self._rows.pop(position, None)
         for position, status in enumerate(visible):
-            signature = self._row_signature(status)
+            signature = self._row_signature(status, now)
             if position >= table.row_count:
                 cells = self._cell_map(status, variables, now)
                 table.add_row(*(cells[c] for c in columns), key=f"p{position}")
@@ -204,49 +235,61 @@ class HealthPane(Pane):
                     table.update_cell(f"p{position}", column, cells[column])
             self._rows[position] = signature
         self._order = keys
-        if cursor_key in keys and keys.index(cursor_key) != table.cursor_row:
+        if self.follow_worst and keys:
+            self._place_cursor(table, 0)
+        elif cursor_key in keys and keys.index(cursor_key) != table.cursor_row:
             # The service under the cursor moved: the cursor follows it.
-            table.move_cursor(row=keys.index(cursor_key), animate=False)
+            self._place_cursor(table, keys.index(cursor_key))
         self._show_detail()
 
+    def _place_cursor(self, table: DataTable[str | Text], row: int) -> None:
+        self._cursor_placed = row
+        if table.cursor_row != row:
+            table.move_cursor(row=row, animate=False)
+
+    def refresh_freshness(self) -> None:
+        """The 1 Hz tick: also redraw how long each service has been in its state."""
+        super().refresh_freshness()
+        if self.statuses and self.is_mounted:
+            self._render_services()
+
     @staticmethod
-    def _row_signature(s: ServiceStatus) -> Row:
+    def _row_signature(s: ServiceStatus, now: float) -> Row:
+        # What is drawn, times included: the 1 Hz tick rewrites only rows whose text moved.
         strip = tuple(s.checks[0].uptime[-UPTIME_WIDTH:]) if s.checks else ()
         return (
-            s.status.value,
-            s.reason,
+            s.status.value + ("*" if s.stale else ""),
+            _reason(s, now),
             s.name + "\x00" + s.environment,
-            s.latency_ms,
+            format_latency(s.latency_ms),
             strip,
-            s.last_change,
+            _lasted(s, now),
         )
 
-    @staticmethod
-    def _cell_map(s: ServiceStatus, variables: dict[str, str], now: float) -> dict[str, str | Text]:
-        latency = "–" if s.latency_ms is None else f"{s.latency_ms:.0f} ms"
+    def _cell_map(
+        self, s: ServiceStatus, variables: dict[str, str], now: float
+    ) -> dict[str, str | Text]:
+        name_width = self._name_width()
         strip_source = s.checks[0].uptime if len(s.checks) == 1 else _merge_uptime(s)
-        # A clock time, not an age: it stays true without redrawing every row every second.
-        changed = (
-            "–" if s.last_change is None else time.strftime("%H:%M:%S", time.gmtime(s.last_change))
-        )
         reason_style = status_style(s.status, variables) if s.status is not Status.UP else ""
+        status = status_text(s.status, variables)
+        if s.stale:
+            status.append(" ◌", style=status_style(Status.STALE, variables))
         return {
-            "status": status_text(s.status, variables),
+            "status": status,
             # Text, not str: a str cell is parsed as markup.
-            "service": Text(_plain(s.name, 40)),
-            "env": Text(_plain(s.environment, 20)),
-            "latency": latency,
+            "service": Text(middle_cut(_plain(s.name, 200), name_width)),
+            "env": Text(middle_cut(_plain(s.environment, 200), ENV_WIDTH)),
+            "latency": format_latency(s.latency_ms),
             "uptime": uptime_strip(strip_source, variables, UPTIME_WIDTH),
-            "changed": changed,
-            "reason": Text(_plain(s.reason), style=reason_style),
+            "changed": _lasted(s, now),
+            "reason": Text(_reason(s, now), style=reason_style),
         }
-
-    def _cells(self, s: ServiceStatus, variables: dict[str, str], now: float) -> list[str | Text]:
-        cells = self._cell_map(s, variables, now)
-        return [cells[key] for _, key, _ in self._columns()]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "services":
+            if event.cursor_row != self._cursor_placed:
+                self.follow_worst = False  # the operator chose a row: keep to it
             self._show_detail()
 
     def selected(self) -> ServiceStatus | None:
@@ -335,3 +378,20 @@ def _merge_uptime(s: ServiceStatus) -> list[Status]:
     for i in range(-length, 0):
         merged.append(max((x[i] for x in strips), key=lambda st: st.severity))
     return merged
+
+
+def _lasted(s: ServiceStatus, now: float) -> str:
+    """How long the service has been in its status (``4m12s``), or ``–`` before any change."""
+    return "–" if s.last_change is None else format_span(now - s.last_change)
+
+
+def _reason(s: ServiceStatus, now: float) -> str:
+    """The reason, after what is true right now: a run in flight, or no fresh result."""
+    reason = _plain(s.reason)
+    if s.checking_since is not None:
+        return f"checking… {format_span(now - s.checking_since)} · {reason}"
+    if s.stale:
+        seen = [c.last.ts for c in s.checks if c.last is not None]
+        if seen:
+            return f"stale {format_span(now - max(seen))} · {reason}"
+    return reason
