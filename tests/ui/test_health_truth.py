@@ -4,6 +4,7 @@ runs in flight and stale problems drawn as what they are."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from rich.text import Text
 from textual.widgets import DataTable
@@ -142,3 +143,70 @@ async def test_ages_runs_in_flight_and_stale_problems(make_app: AppFactory) -> N
         stale = rows["worker"]
         assert stale[0] == "✖ DOWN ◌"
         assert stale[-1] == "stale 30s · HTTP 503 (no fresh result)"
+
+
+async def test_banner_counts_trouble_and_the_tab_carries_a_mark(make_app: AppFactory) -> None:
+    from textual.widgets import Tab
+
+    from cockpit.ui.widgets.banner import EnvBanner
+
+    app = make_app(CONFIG)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.post_message(
+            HealthSnapshot(
+                [
+                    _service("worker", Status.DOWN, "refused", changed=NOW - 12),
+                    _service("payments-service-backend", Status.DOWN, "HTTP 500"),
+                    _service("aaa-healthy", Status.DEGRADED, "slow"),
+                ]
+            )
+        )
+        await pilot.pause()
+        banner = str(app.query_one(EnvBanner).render())
+        assert "✖ 2 DOWN · 1 DEGRADED" in banner
+        assert "newest: worker DOWN 12s ago" in banner
+        tab = app.query_one("#tab-health", Tab)
+        assert str(tab.label) == "1 Health ✖3" and tab.has_class("-down")
+
+
+async def test_a_change_to_down_is_announced_with_a_flash_and_the_bell(
+    make_app: AppFactory,
+) -> None:
+    config = {**CONFIG, "ui": {"bell": True}}
+    app = make_app(config)
+    rang: list[bool] = []
+    app.bell = lambda: rang.append(True)  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.post_message(HealthSnapshot([_service("worker", Status.UP, "ok")]))
+        await pilot.pause()
+        assert not app._notifications and not rang
+        app.post_message(HealthSnapshot([_service("worker", Status.DOWN, "connection refused")]))
+        await pilot.pause()
+        notes = list(app._notifications)
+        assert [(n.title, n.message, n.severity) for n in notes] == [
+            ("worker DOWN", "connection refused", "error")
+        ]
+        assert rang == [True]
+        assert app.query_one(HealthPane).has_class("-flash")
+        # Still DOWN at the next snapshot: not news again.
+        app.post_message(HealthSnapshot([_service("worker", Status.DOWN, "connection refused")]))
+        await pilot.pause()
+        assert len(app._notifications) == 1 and rang == [True]
+
+
+async def test_switcher_shows_trouble_per_environment(make_app: AppFactory) -> None:
+    from textual.widgets import OptionList
+
+    from tests.ui.conftest import THREE_ENVS
+
+    app = make_app(THREE_ENVS)
+    async with app.run_test(size=(160, 45)) as pilot:
+        prod = replace(_service("api", Status.DOWN, "HTTP 503"), environment="production")
+        app.post_message(HealthSnapshot([prod]))
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("production" in label and "1 DOWN" in label for label in labels)
+        assert not any("local" in label and "DOWN" in label for label in labels)

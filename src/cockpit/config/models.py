@@ -21,6 +21,8 @@ class UiSettings(Model):
     """Key-binding overrides: action name -> keys, e.g. ``refresh: ctrl+r``."""
     default_environment: str | None = None
     """Environment in focus at start."""
+    bell: bool = False
+    """Ring the terminal bell when a service of the environment in focus goes DOWN."""
 
 
 class CockpitConfig(Model):

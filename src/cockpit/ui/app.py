@@ -23,6 +23,7 @@ from cockpit.ui.messages import (
 )
 from cockpit.ui.shell import PANE_ORDER, CockpitShell
 from cockpit.ui.terminal import end_without_terminal, terminal_hung_up
+from cockpit.ui.trouble_news import TroubleNews
 from cockpit.ui.widgets.banner import EnvBanner
 from cockpit.ui.widgets.pane import Pane
 
@@ -92,6 +93,7 @@ class CockpitApp(CockpitShell):
         self.startup_error: str | None = None
         self.env_name = context.environment if context else ""
         self._feeds: Feeds | None = None
+        self.news = TroubleNews(self)
 
     @property
     def context(self) -> AppContext:
@@ -182,6 +184,7 @@ class CockpitApp(CockpitShell):
         env = self.environment
         local = not (env.kubernetes or env.azure or env.docker or env.prometheus)
         self.panes.health.configure(self.env_name, has_services, local)
+        self.news.refresh()
         if self._feeds is not None:
             self._feeds.focus(self.env_name)
         from cockpit.state.checklists import ChecklistBook
@@ -217,7 +220,10 @@ class CockpitApp(CockpitShell):
 
         from cockpit.ui.screens.environments import EnvironmentScreen
 
-        self.push_screen(EnvironmentScreen(self.context.config.environments, self.env_name), chosen)
+        screen = EnvironmentScreen(
+            self.context.config.environments, self.env_name, self.news.per_environment()
+        )
+        self.push_screen(screen, chosen)
 
     def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
         yield from super().get_system_commands(screen)
@@ -258,6 +264,7 @@ class CockpitApp(CockpitShell):
         if self.closing:
             return
         self.panes.health.show_statuses(message.statuses)
+        self.news.show(message.statuses)
 
     def on_check_now_requested(self, message: CheckNowRequested) -> None:
         if self._feeds is not None and self._feeds.check_now(message.service):

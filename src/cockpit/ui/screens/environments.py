@@ -13,9 +13,11 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from cockpit.text.sanitize import plain
+from cockpit.ui.widgets.uptime import STATUS_VARIABLE
 
 if TYPE_CHECKING:
     from cockpit.config.environments import Environment
+    from cockpit.domain.trouble import Trouble
 
 
 class EnvironmentScreen(ModalScreen[str | None]):
@@ -42,10 +44,16 @@ class EnvironmentScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, environments: dict[str, Environment], current: str) -> None:
+    def __init__(
+        self,
+        environments: dict[str, Environment],
+        current: str,
+        trouble: dict[str, Trouble] | None = None,
+    ) -> None:
         super().__init__()
         self._environments = environments
         self._current = current
+        self._trouble = trouble or {}
 
     def compose(self) -> ComposeResult:
         options: list[Option] = []
@@ -58,6 +66,13 @@ class EnvironmentScreen(ModalScreen[str | None]):
                 label.append("  ▲ PRODUCTION", style=f"bold {colour}".strip())
             if env.read_only:
                 label.append("  read-only", style="italic")
+            trouble = self._trouble.get(name)
+            if trouble is not None:
+                variables = self.app.get_css_variables()
+                worst = STATUS_VARIABLE[trouble.worst]
+                label.append(
+                    f"  {trouble.label()}", style=f"bold {variables.get(worst, '')}".strip()
+                )
             if env.description:
                 label.append(f"  {plain(env.description)}", style="dim")
             options.append(Option(label, id=name))

@@ -11,10 +11,12 @@ from textual.color import Color, ColorParseError
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from cockpit.text.age import format_age
 from cockpit.text.sanitize import plain
 
 if TYPE_CHECKING:
     from cockpit.config.environments import Environment
+    from cockpit.domain.trouble import Trouble
 
 
 class EnvBanner(Widget):
@@ -48,6 +50,8 @@ class EnvBanner(Widget):
     read_only: reactive[bool] = reactive(False)
     warning: reactive[str | None] = reactive(None)
     env_count: reactive[int] = reactive(1)
+    trouble: reactive[Trouble | None] = reactive(None)
+    """What is wrong in the environment in focus (None before the first health snapshot)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -87,6 +91,7 @@ class EnvBanner(Widget):
         if self.read_only or env.read_only:
             text.append(" READ-ONLY ", style="bold reverse")
             text.append("  ")
+        self._append_trouble(text)
         if self.warning:
             text.append(f"⚠ {plain(self.warning, 300)}  ", style="bold")
         clock = time.strftime("%H:%M:%S UTC", time.gmtime(self.clock()))
@@ -103,3 +108,19 @@ class EnvBanner(Widget):
             text.append(" " * pad)
             text.append(clock)
         return text
+
+    def _append_trouble(self, text: Text) -> None:
+        # Right after where the keys point: what is wrong there, and the newest of it.
+        trouble = self.trouble
+        if trouble is None or not trouble.counts:
+            return
+        text.append(f" ✖ {trouble.label()} ", style="bold reverse")
+        newest = trouble.newest
+        if newest is not None:
+            age = ""
+            if newest.last_change is not None:
+                age = f" {format_age(self.clock() - newest.last_change)} ago"
+            text.append(
+                f" newest: {plain(newest.name, 40)} {newest.status.value}{age}", style="bold"
+            )
+        text.append("  ")

@@ -1,0 +1,72 @@
+"""Spreading what is wrong beyond the Health pane: banner count, tab mark, DOWN announcements."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.widgets import Tab
+
+from cockpit.domain.health import ServiceStatus, Status
+from cockpit.domain.trouble import DownWatch, Trouble, by_environment, trouble_in
+from cockpit.text.sanitize import plain
+from cockpit.ui.widgets.banner import EnvBanner
+from cockpit.ui.widgets.uptime import STATUS_GLYPH
+
+if TYPE_CHECKING:
+    from cockpit.ui.app import CockpitApp
+
+FLASH_SECONDS = 2.0
+
+
+class TroubleNews:
+    """Keeps the banner, the Health tab and the operator told of trouble in the focus."""
+
+    def __init__(self, app: CockpitApp) -> None:
+        self.app = app
+        self.statuses: list[ServiceStatus] = []
+        self._watch = DownWatch()
+
+    def per_environment(self) -> dict[str, Trouble]:
+        """Trouble of every environment with services (for the switcher)."""
+        return by_environment(self.statuses)
+
+    def show(self, statuses: list[ServiceStatus]) -> None:
+        """Take a new health snapshot."""
+        self.statuses = statuses
+        news = [s for s in self._watch.newly_down(statuses) if s.environment == self.app.env_name]
+        self.refresh()
+        for service in news:
+            self._announce(service)
+
+    def refresh(self) -> None:
+        """Redraw for the environment in focus (after a snapshot or a switch)."""
+        trouble = trouble_in(self.statuses, self.app.env_name) if self.statuses else None
+        for banner in self.app.query(EnvBanner):
+            banner.trouble = trouble
+        mark = ""
+        if trouble is not None and trouble.counts:
+            mark = f" {STATUS_GLYPH[trouble.worst]}{sum(n for _, n in trouble.counts)}"
+        for tab in self.app.query("#tab-health").results(Tab):
+            tab.label = f"1 Health{mark}"
+            tab.set_class(trouble is not None and trouble.worst is Status.DOWN, "-down")
+
+    def _announce(self, service: ServiceStatus) -> None:
+        app = self.app
+        app.notify(
+            plain(service.reason, 300),
+            title=f"{plain(service.name, 60)} DOWN",
+            severity="error",
+            timeout=10,
+            markup=False,
+        )
+        if app.context.config.ui.bell:
+            app.bell()
+        flashed = [*app.query("#health"), *app.query("#tab-health")]
+        for widget in flashed:
+            widget.add_class("-flash")
+
+        def unflash() -> None:
+            for widget in flashed:
+                widget.remove_class("-flash")
+
+        app.set_timer(FLASH_SECONDS, unflash)
