@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
 from cockpit.domain.health import ServiceStatus, Status
+from cockpit.domain.trouble import by_environment
 from cockpit.sources.metrics.processes import ProcessInfo
 from cockpit.text.age import format_latency, format_span
 from cockpit.text.fit import middle_cut
@@ -199,6 +200,10 @@ class HealthPane(Pane):
         visible = self._visible()
         if not visible:
             return "no services here"
+        if self.all_envs:
+            # Which environment the trouble is in matters more than the total.
+            per = by_environment(visible)
+            return " · ".join(f"{_plain(env, 30)}: {per[env].label()}" for env in sorted(per))
         counts: dict[Status, int] = {}
         for s in visible:
             counts[s.status] = counts.get(s.status, 0) + 1
