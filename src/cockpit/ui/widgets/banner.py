@@ -37,7 +37,7 @@ class EnvBanner(Widget):
     }
     EnvBanner.-confirm {
         background: $staging-banner;
-        color: $prod-banner-text;
+        color: $staging-banner-text;
     }
     EnvBanner.-production {
         background: $prod-banner;

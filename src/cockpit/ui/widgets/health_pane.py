@@ -58,7 +58,7 @@ class HealthPane(Pane):
     HealthPane > #service-detail {
         height: auto;
         max-height: 12;
-        border-top: solid $panel-lighten-2;
+        border-top: solid $secondary;
     }
     HealthPane.-no-processes > #service-detail {
         height: 1fr;

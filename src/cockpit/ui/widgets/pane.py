@@ -24,7 +24,7 @@ class Pane(Vertical, can_focus=False):
 
     DEFAULT_CSS = """
     Pane {
-        border: round $panel-lighten-2;
+        border: round $secondary;
         border-title-color: $foreground;
         border-title-style: bold;
         border-subtitle-color: $foreground-muted;
