@@ -77,8 +77,10 @@ class PtyApp:
             os.write(self._leader, key)
             self.pump(pause)
 
-    def close(self, quit_key: bytes = b"q", timeout: float = 5.0) -> int | None:
-        """Ask the program to quit, read its last words, kill it if it lingers.
+    def close(
+        self, quit_keys: tuple[bytes, ...] = (b"q", b"y"), timeout: float = 5.0
+    ) -> int | None:
+        """Ask the program to quit (``q`` then ``y``), read its last words, kill it if it lingers.
 
         Returns:
             Its exit status, or None when it had to be killed.
@@ -86,7 +88,8 @@ class PtyApp:
         status: int | None = None
         try:
             if self.proc.poll() is None:
-                os.write(self._leader, quit_key)
+                # One at a time: `q` asks, `y` answers once the question is up.
+                self.keys(*quit_keys, pause=0.3)
             end = time.monotonic() + timeout
             while self.proc.poll() is None and time.monotonic() < end:
                 self.pump(0.05)

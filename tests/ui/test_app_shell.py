@@ -49,8 +49,13 @@ async def test_help_lists_keys_and_closes(make_app: AppFactory) -> None:
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        shown = " ".join(k for _, k in app.screen._keys)
+        shown = " ".join(k for _, k in app.screen.keys)
         assert "Env" in shown and "Theme" in shown and "Quit" in shown
+        titles = [title for title, _ in app.screen.sections]
+        # The cockpit's own keys for every pane come before anything generic.
+        assert titles[:5] == ["Everywhere", "1 Health", "2 Logs", "4 Checklists", "Lists and views"]
+        logs = dict((d, k) for k, d in app.screen.sections[2][1])
+        assert logs["Filter"] == "/"
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
@@ -151,7 +156,10 @@ async def test_quit_key(make_app: AppFactory) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.return_code is None
         await pilot.press("q")
-        # exit() sets the code at once; a `q` that did nothing leaves it None.
+        await pilot.pause()
+        assert app.return_code is None and app.is_running  # asked, not quit
+        await pilot.press("y")
+        # exit() sets the code at once; a `y` that did nothing leaves it None.
         assert app.return_code == 0
         await pilot.pause()
         assert not app.is_running

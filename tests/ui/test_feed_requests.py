@@ -43,6 +43,6 @@ async def test_check_now_and_quit_reach_the_feeds(make_app: AppFactory) -> None:
         await pilot.press("1", "c")
         await pilot.pause()
         assert ("check_now", None) in _calls(app)
-        await pilot.press("q")
+        await pilot.press("q", "y")
         await pilot.pause()
         assert _calls(app)[-1] == ("stop", None)

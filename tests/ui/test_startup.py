@@ -30,7 +30,7 @@ async def test_loader_runs_after_first_frame(tmp_path: Path) -> None:
         assert banner.environment is not None and banner.environment.name == "prod"
         assert "READ-ONLY" in str(banner.render())
         assert (tmp_path / "s.db").exists()
-        await pilot.press("q")
+        await pilot.press("q", "y")
 
 
 async def test_bad_config_exits_2_with_location(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from cockpit.ui.messages import (
     WorkerFailed,
 )
 from cockpit.ui.shell import PANE_ORDER, CockpitShell
-from cockpit.ui.terminal import end_without_terminal, terminal_hung_up
+from cockpit.ui.terminal import watch_for_hangup
 from cockpit.ui.trouble_news import TroubleNews
 from cockpit.ui.widgets.banner import EnvBanner
 from cockpit.ui.widgets.pane import Pane
@@ -56,9 +56,13 @@ class CockpitApp(CockpitShell):
     COMMANDS = App.COMMANDS | {_environment_commands, _theme_commands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="quit_ctrl_c"),
+        # Help first: the footer is cut from the right on a narrow screen.
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("q", "ask_quit", "Quit", id="quit"),
+        Binding("ctrl+c", "quit_twice", "Quit", show=False, priority=True, id="quit_ctrl_c"),
+        # Priority, so it answers over the question screen; off unless the question is asked.
+        Binding("y", "confirm_quit", "Yes, quit", show=False, priority=True, id="quit_confirm"),
+        Binding("colon", "command_line", "Command", id="command_line", key_display=":"),
         Binding("e", "switch_env", "Env", id="switch_env"),
         Binding("t", "cycle_theme", "Theme", id="cycle_theme"),
         Binding("1", "show_pane('health')", "Health", id="pane_health", show=False),
@@ -114,6 +118,8 @@ class CockpitApp(CockpitShell):
 
     async def on_mount(self) -> None:
         self._apply_layout(self.size.width, self.size.height)
+        if not self.is_headless:
+            watch_for_hangup()
         if self._cockpit_context is not None:
             await self.mount_panes()
             self._start(self._cockpit_context)
@@ -158,6 +164,8 @@ class CockpitApp(CockpitShell):
         self._apply_environment()
         self.set_interval(1.0, self._tick, name="freshness")
         feeds.start()
+        # A pane has the focus from the start, so its keys (/, a, j/k) work at once.
+        self.action_show_pane(self.active_pane)
         for problem in self.theme_problems:
             self.notify(
                 plain(problem, 1000), title="Theme", severity="warning", timeout=8, markup=False
@@ -200,7 +208,12 @@ class CockpitApp(CockpitShell):
         """Focus another environment; every pane follows."""
         if not self.started:
             return
-        if name not in self.context.config.environments or name == self.env_name:
+        environments = self.context.config.environments
+        if name not in environments:
+            known = ", ".join(plain(n, 40) for n in environments)
+            self.notify(f"no environment {plain(name, 60)!r}; configured: {known}", markup=False)
+            return
+        if name == self.env_name:
             return
         self.env_name = name
         self._apply_environment()
@@ -237,9 +250,6 @@ class CockpitApp(CockpitShell):
         if self.closing:
             return
         heap.collect_if_due()
-        if not self.is_headless and terminal_hung_up():
-            store = self._cockpit_context.store if self._cockpit_context is not None else None
-            end_without_terminal(self._stop_feeds, store)
         with self.batch_update():
             for pane in self.query(Pane):
                 pane.refresh_freshness()
@@ -289,10 +299,10 @@ class CockpitApp(CockpitShell):
     def on_state_write_failed(self, message: StateWriteFailed) -> None:
         # The banner is on every screen and layout: a lost write must not hide in one pane.
         warning = None if message.reason is None else f"NOT SAVED: {message.reason}"
-        banner = self.query_one(EnvBanner)
-        banner.warning = warning or next(
-            (w for w in self.context.warnings if w.startswith("state")), None
-        )
+        for banner in self.query(EnvBanner):  # none while shutting down
+            banner.warning = warning or next(
+                (w for w in self.context.warnings if w.startswith("state")), None
+            )
 
     def _worker_failed(self, worker: Worker[object]) -> None:
         # One failure handler for every worker: the pane behind it shows the reason.

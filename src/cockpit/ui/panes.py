@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from cockpit.ui.widgets.pane import Pane
 
 
+PANE_CLASSES = (HealthPane, LogsPane, MetricsPane, ChecklistsPane)
+"""The pane types in screen order."""
+
+
 def checklists() -> list[Checklist]:
     """Checklists shown for every environment (built-in first)."""
     return [DAILY_HOST_CHECKLIST]

@@ -5,19 +5,24 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from textual.actions import SkipAction
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.containers import Container
 from textual.events import Resize
-from textual.widgets import Footer, Tab, Tabs
+from textual.widgets import Tab, Tabs
 
+from cockpit.text.sanitize import plain
 from cockpit.ui.themes import register_themes, variable_defaults
 from cockpit.ui.widgets.banner import EnvBanner
+from cockpit.ui.widgets.footer import CockpitFooter
 from cockpit.ui.widgets.pane import Pane
 
 if TYPE_CHECKING:
+    from cockpit.ui.command_line import Command
     from cockpit.ui.panes import Panes
 
 WIDE_MIN_WIDTH = 120
@@ -29,6 +34,14 @@ PANES = (
     ("checklists", "Checklists", "4"),
 )
 """Each pane's id, title and key, in screen order."""
+LIST_KEYS = [
+    ("j / k, ↓ / ↑", "Next / previous row"),
+    ("g / G, Home / End", "First / last row"),
+    ("ctrl+d / ctrl+u, PgDn / PgUp", "Page down / up"),
+]
+"""Movement in every list and view (see ``widgets/lists.py``)."""
+CTRL_C_AGAIN = 2.0
+"""Seconds within which a second ctrl+c quits."""
 PANE_ORDER = tuple(name for name, _title, _key in PANES)
 
 
@@ -60,6 +73,8 @@ class CockpitShell(App[int]):
     def __init__(self) -> None:
         super().__init__()
         self.active_pane = "health"
+        self._ctrl_c_at = -CTRL_C_AGAIN
+        self.quit_asked = False
         self.cockpit_themes, self.theme_problems = register_themes(self)
         """Themes `t` cycles through: the shipped ones and the user's that passed checks."""
         self.theme = "cockpit-dark"
@@ -72,7 +87,7 @@ class CockpitShell(App[int]):
         with Container(id="panes"):
             for name, title, key in PANES:
                 yield PaneSlot(name, title, key)
-        yield Footer()
+        yield CockpitFooter()
 
     async def mount_panes(self) -> None:
         """Put the real panes where the placeholders are (once; later calls do nothing)."""
@@ -150,6 +165,71 @@ class CockpitShell(App[int]):
             pane = next((a for a in focused.ancestors if isinstance(a, Pane)), pane)
         screen.maximized = pane
 
+    # ---- quitting and the command line --------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Exit."""
+        self.exit(0)
+
+    def switch_environment(self, name: str) -> None:
+        """Focus the environment ``name`` (the app, which knows them, does it)."""
+
+    def action_ask_quit(self) -> None:
+        """Ask before quitting: one stray key must not end a war-room watch."""
+        from cockpit.ui.screens.prompts import QuitScreen
+
+        async def answered(yes: bool | None) -> None:
+            self.quit_asked = False
+            if yes:
+                await self.action_quit()
+
+        self.quit_asked = True
+        self.push_screen(QuitScreen(), answered)
+
+    async def action_confirm_quit(self) -> None:
+        """``y`` typed right behind ``q``, before the question was on screen, still answers it."""
+        if self.quit_asked:
+            await self.action_quit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Without a question asked, `y` is not the cockpit's: let it through.
+        if action == "confirm_quit":
+            return self.quit_asked
+        return True
+
+    async def action_quit_twice(self) -> None:
+        """ctrl+c quits when pressed twice within two seconds."""
+        now = time.monotonic()
+        if now - self._ctrl_c_at < CTRL_C_AGAIN:
+            await self.action_quit()
+            return
+        self._ctrl_c_at = now
+        self.notify("Press ctrl+c again to quit", timeout=CTRL_C_AGAIN)
+
+    def action_command_line(self) -> None:
+        """Open the `:` command line."""
+        from cockpit.ui.screens.prompts import CommandLineScreen
+
+        self.push_screen(CommandLineScreen(), self._run_command)
+
+    async def _run_command(self, command: Command | None) -> None:
+        if command is None:
+            return
+        verb, argument = command.verb, command.argument
+        if verb == "q":
+            await self.action_quit()
+        elif verb == "env":
+            self.switch_environment(argument)
+        elif verb == "theme":
+            if argument in self.available_themes:
+                self.theme = argument
+            else:
+                self.notify(f"no theme {plain(argument, 60)!r}", severity="error")
+        elif verb == "help":
+            self.action_help()
+        else:
+            self.action_show_pane(verb)
+
     # ---- themes and help ----------------------------------------------------------------------
 
     def unknown_theme(self, name: str) -> str:
@@ -177,15 +257,28 @@ class CockpitShell(App[int]):
         self.notify(f"Theme: {self.theme}", timeout=2)
 
     def action_help(self) -> None:
-        """Show every active key and what it does."""
-        keys: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for active in self.active_bindings.values():
-            b = active.binding
-            if not b.description or b.description in seen:
-                continue
-            seen.add(b.description)
-            keys.append((self.get_key_display(b), b.description))
+        """Show the cockpit's keys: everywhere, then each pane's, then lists, then the rest."""
+        from cockpit.ui.panes import PANE_CLASSES
         from cockpit.ui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(keys))
+        keymap: dict[str, str] = getattr(self, "_keymap", {})
+
+        def shown(bindings: object) -> list[tuple[str, str]]:
+            keys = []
+            for b in bindings:  # type: ignore[attr-defined]
+                if isinstance(b, Binding) and b.description:
+                    key = keymap.get(b.id, b.key) if b.id else b.key
+                    keys.append((self.get_key_display(Binding(key, b.action)), b.description))
+            return keys
+
+        sections = [("Everywhere", shown(type(self).BINDINGS))]
+        sections += [(f"{c.key} {c.title}", shown(c.BINDINGS)) for c in PANE_CLASSES]
+        sections.append(("Lists and views", LIST_KEYS))
+        mine = {d for _, keys in sections for _, d in keys}
+        rest = [
+            (self.get_key_display(a.binding), a.binding.description)
+            for a in self.active_bindings.values()
+            if a.binding.description and a.binding.description not in mine
+        ]
+        sections.append(("Also", list(dict.fromkeys(rest))))
+        self.push_screen(HelpScreen([(t, keys) for t, keys in sections if keys]))

@@ -6,11 +6,10 @@ import logging
 import os
 import select
 import sys
+import threading
+import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NoReturn
-
-if TYPE_CHECKING:
-    from cockpit.state.store import Store
+from typing import NoReturn
 
 
 def terminal_hung_up() -> bool:
@@ -29,17 +28,35 @@ def terminal_hung_up() -> bool:
     return any(mask & (select.POLLHUP | select.POLLERR) for _fd, mask in poller.poll(0))
 
 
-def end_without_terminal(stop_feeds: Callable[[], None], store: Store | None) -> NoReturn:
+HANGUP_POLL = 0.5
+"""Seconds between looks at the terminal."""
+
+
+def end_without_terminal() -> NoReturn:
     """End the process now: the terminal is gone, so the usual exit cannot restore it.
 
     Textual's exit writes to the terminal through its output thread, which died on the first
     write after the hang-up; the write would wait for ever. Everything that matters is already
-    safe (ticks and audit records are committed as they happen); the worker processes see their
-    pipe close and end by themselves.
+    safe (ticks and audit records are committed as they happen, SQLite keeps them without a
+    close); the worker processes see their pipes close with this process and end by themselves.
     """
     logging.getLogger("cockpit").warning("terminal closed: exiting")
-    stop_feeds()
-    if store is not None:
-        store.close()
     logging.shutdown()
     os._exit(0)
+
+
+def watch_for_hangup(on_gone: Callable[[], object] = end_without_terminal) -> threading.Thread:
+    """Look at the terminal twice a second from a thread of its own; call ``on_gone`` once gone.
+
+    Not from the app's event loop: once the terminal is gone, the loop itself blocks on the
+    first screen update that finds the output queue full, and would never look again.
+    """
+
+    def watch() -> None:
+        while not terminal_hung_up():
+            time.sleep(HANGUP_POLL)
+        on_gone()
+
+    thread = threading.Thread(target=watch, name="hangup-watch", daemon=True)
+    thread.start()
+    return thread

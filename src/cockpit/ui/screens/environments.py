@@ -13,6 +13,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from cockpit.text.sanitize import plain
+from cockpit.ui.widgets.lists import Choices
 from cockpit.ui.widgets.uptime import STATUS_VARIABLE
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class EnvironmentScreen(ModalScreen[str | None]):
             options.append(Option(label, id=name))
         with Vertical():
             yield Label("Switch environment (Enter to choose, Esc to cancel)")
-            option_list = OptionList(*options, id="environments")
+            option_list = Choices(*options, id="environments")
             yield option_list
 
     def on_mount(self) -> None:

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 
 class HelpScreen(ModalScreen[None]):
-    """A modal listing the active key bindings."""
+    """A modal listing the cockpit's keys, section by section."""
 
     DEFAULT_CSS = """
     HelpScreen {
@@ -33,16 +33,23 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close", show=True),
     ]
 
-    def __init__(self, keys: list[tuple[str, str]]) -> None:
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
         super().__init__()
-        self._keys = keys
+        self.sections = sections
+
+    @property
+    def keys(self) -> list[tuple[str, str]]:
+        """Every (key, description) shown, in order."""
+        return [pair for _, keys in self.sections for pair in keys]
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold")
         table.add_column()
-        for key, description in self._keys:
-            table.add_row(Text(key), Text(description))
+        for title, keys in self.sections:
+            table.add_row(Text(f"\n{title}", style="bold underline"), Text(""))
+            for key, description in keys:
+                table.add_row(Text(key), Text(description))
         intro = Text.assemble(
             ("ops-cockpit help\n\n", "bold"),
             "The top bar names the environment every action targets. Production is painted red "

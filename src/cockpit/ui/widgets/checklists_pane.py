@@ -22,6 +22,7 @@ from cockpit.state.checklists import (
 from cockpit.state.store import StoreError
 from cockpit.text.sanitize import plain
 from cockpit.ui.messages import StateWriteFailed
+from cockpit.ui.widgets.lists import Choices
 from cockpit.ui.widgets.pane import Pane
 
 WRITE_ERRORS = (StoreError, sqlite3.Error, OSError)
@@ -134,7 +135,7 @@ class ChecklistsPane(Pane):
 
     def compose_body(self) -> ComposeResult:
         yield Label("", classes="checklist--heading", markup=False)
-        yield OptionList(id="checklist-items")
+        yield Choices(id="checklist-items")
         yield Static("", classes="checklist--hint", markup=False)
 
     @property

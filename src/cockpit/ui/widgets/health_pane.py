@@ -20,6 +20,7 @@ from cockpit.text.age import format_latency, format_span
 from cockpit.text.fit import middle_cut
 from cockpit.text.sanitize import plain as _plain
 from cockpit.ui.messages import CheckNowRequested
+from cockpit.ui.widgets.lists import Table
 from cockpit.ui.widgets.pane import Pane
 from cockpit.ui.widgets.process_table import ProcessTable
 from cockpit.ui.widgets.uptime import status_style, status_text, uptime_strip
@@ -98,9 +99,7 @@ class HealthPane(Pane):
         self._cursor_placed: int | None = None
 
     def compose_body(self) -> ComposeResult:
-        services: DataTable[str | Text] = DataTable(
-            id="services", cursor_type="row", zebra_stripes=True
-        )
+        services = Table(id="services", cursor_type="row", zebra_stripes=True)
         # The selected row keeps its status colours: a DOWN under the cursor stays red.
         services.cursor_foreground_priority = "renderable"
         yield services
