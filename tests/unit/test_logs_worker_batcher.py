@@ -13,7 +13,7 @@ from typing import Any
 from cockpit.config.models import CockpitConfig
 from cockpit.feeds.logs import LogFeed
 from cockpit.sources.frames import FrameReader
-from cockpit.sources.logs.base import LogLine, SourceState
+from cockpit.sources.logs.base import LogRow, SourceState
 from cockpit.sources.logs.worker import Batcher
 
 
@@ -34,8 +34,8 @@ def _through(pipe: tuple[int, int], script: Callable[[Batcher], None]) -> list[A
 
 def test_two_sources_merge_by_time_and_state_follows_lines(pipe: tuple[int, int]) -> None:
     def script(batcher: Batcher) -> None:
-        batcher.add("a", [LogLine("a", "a1", 1.0), LogLine("a", "a3", 3.0)])
-        batcher.add("b", [LogLine("b", "b2", 2.0), LogLine("b", "b4", 4.0)])
+        batcher.add("a", [LogRow("a", "a1", 1.0), LogRow("a", "a3", 3.0)])
+        batcher.add("b", [LogRow("b", "b2", 2.0), LogRow("b", "b4", 4.0)])
         batcher.status("a", SourceState.ENDED, "")
 
     frames = _through(pipe, script)
@@ -66,7 +66,7 @@ def test_lines_are_dropped_and_counted_when_nobody_reads(pipe: tuple[int, int]) 
         line = "x" * 200
         start = time.monotonic()
         for i in range(20):
-            batcher.add("app", [LogLine("app", f"{i} {line}", float(i)) for _ in range(1000)])
+            batcher.add("app", [LogRow("app", f"{i} {line}", float(i)) for _ in range(1000)])
         waited = time.monotonic() - start
         batcher.status("app", SourceState.ENDED, "")
         # Now read: what is still queued reaches the reader, nothing was lost uncounted.
@@ -104,7 +104,7 @@ def test_worker_process_delivers_every_line_in_order(tmp_path: Path) -> None:
         while time.monotonic() < deadline and not (
             status.state is SourceState.ENDED and len(got) == n
         ):
-            got += [row[1] for row in feed.drain(10_000)]
+            got += [row.text for row in feed.drain(10_000)]
             time.sleep(0.01)
     finally:
         feed.stop()
@@ -112,8 +112,8 @@ def test_worker_process_delivers_every_line_in_order(tmp_path: Path) -> None:
     assert status.lines == n and status.state is SourceState.ENDED and feed.dropped == 0
 
 
-def _batch(source: str, tag: str, count: int, width: int = 600) -> list[LogLine]:
-    return [LogLine(source, f"{tag} {i} " + "p" * width, float(i)) for i in range(count)]
+def _batch(source: str, tag: str, count: int, width: int = 600) -> list[LogRow]:
+    return [LogRow(source, f"{tag} {i} " + "p" * width, float(i)) for i in range(count)]
 
 
 def test_flush_waits_at_most_max_wait_then_drops_and_counts_per_source(
@@ -182,15 +182,15 @@ def test_a_reader_that_keeps_up_loses_nothing(pipe: tuple[int, int]) -> None:
 def test_merge_never_reorders_one_source(pipe: tuple[int, int]) -> None:
     def script(batcher: Batcher) -> None:
         # Source a's clock goes back: its own order is still the truth.
-        batcher.add("a", [LogLine("a", "a1", 3.0), LogLine("a", "a2", 1.0)])
-        batcher.add("b", [LogLine("b", "b1", 2.0), LogLine("b", "b2", 2.5)])
+        batcher.add("a", [LogRow("a", "a1", 3.0), LogRow("a", "a2", 1.0)])
+        batcher.add("b", [LogRow("b", "b1", 2.0), LogRow("b", "b2", 2.5)])
         batcher.flush()
         # One source alone is never sorted at all.
-        batcher.add("a", [LogLine("a", "a3", 9.0), LogLine("a", "a4", 8.0)])
+        batcher.add("a", [LogRow("a", "a3", 9.0), LogRow("a", "a4", 8.0)])
         batcher.flush()
         # Two pods of one source are merged like two sources.
-        batcher.add("k", [LogLine("k", "p1", 5.0, origin="pod-1")])
-        batcher.add("k", [LogLine("k", "q1", 4.0, origin="pod-2")])
+        batcher.add("k", [LogRow("k", "p1", 5.0, origin="pod-1")])
+        batcher.add("k", [LogRow("k", "q1", 4.0, origin="pod-2")])
         batcher.flush()
 
     frames = _through(pipe, script)

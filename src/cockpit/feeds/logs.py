@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cockpit.sources.logs.base import LogRow, SourceState, SourceStatus
+from cockpit.sources.logs.base import LogRow, SourceState, SourceStatus, log_rows
 
 if TYPE_CHECKING:
     from cockpit.config.environments import Environment
@@ -135,7 +135,7 @@ class LogFeed:
                 break
             kind = message[0]
             if kind == "lines":
-                lines += message[1]
+                lines += log_rows(message[1])
                 self._count(message[2], now, live=True)
             elif kind == "status":
                 _, name, state, reason = message

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Sequence
 
-from cockpit.sources.logs.base import TAIL_ALL, Backoff, LogLine, StreamOptions
+from cockpit.sources.logs.base import TAIL_ALL, Backoff, LogRow, StreamOptions
 from cockpit.sources.logs.command import CommandSource, Decoder
 from cockpit.sources.logs.levels import syslog_level
 from cockpit.sources.logs.lines import StreamDecoder, json_object
@@ -54,9 +54,9 @@ class JournalDecoder:
         self.cursor: str | None = None
         self._text = StreamDecoder(source, max_len=max_len)
 
-    def decode(self, raws: list[bytes], received: float) -> list[LogLine]:
+    def decode(self, raws: list[bytes], received: float) -> list[LogRow]:
         """Decode a batch of journalctl output lines."""
-        out: list[LogLine] = []
+        out: list[LogRow] = []
         for raw in raws:
             entry = json_object(raw) if raw[:1] == b"{" else None
             if entry is None:

@@ -28,7 +28,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from cockpit.sources.frames import FrameWriter, read_frame
-from cockpit.sources.logs.base import LogLine, LogSource, NotConfigured, SourceState
+from cockpit.sources.logs.base import (
+    LogRow,
+    LogSource,
+    NotConfigured,
+    SourceState,
+    plain_rows,
+)
 from cockpit.sources.logs.filters import LineFilter
 from cockpit.sources.logs.merge import merge_by_time
 from cockpit.sources.worker_process import read_setup
@@ -53,16 +59,16 @@ class Batcher:
         self.writer = FrameWriter(out)
         self.queue_limit = queue_limit
         self.max_wait = max_wait
-        self.rows: list[tuple[Any, ...]] = []
+        self.rows: list[LogRow] = []
         self.counts: dict[str, int] = {}
         self._mixed = False
         self._timer: asyncio.TimerHandle | None = None
 
-    def add(self, name: str, batch: list[LogLine]) -> None:
+    def add(self, name: str, batch: list[LogRow]) -> None:
         """Take a batch of one source's lines."""
         if not batch:
             return
-        self.rows.extend(map(tuple, batch))
+        self.rows += batch
         self.counts[name] = self.counts.get(name, 0) + len(batch)
         # Lines of several sources or pods are merged by time before they leave.
         self._mixed = self._mixed or len(self.counts) > 1 or batch[0].origin is not None
@@ -89,7 +95,7 @@ class Batcher:
         """Send what is collected; wait for the cockpit if it is far behind."""
         if self.rows:
             rows = merge_by_time(self.rows) if self._mixed else self.rows
-            self.writer.put(("lines", rows, self.counts), weight=self.counts)
+            self.writer.put(("lines", plain_rows(rows), self.counts), weight=self.counts)
             self.rows, self.counts, self._mixed = [], {}, False
         self._settle()
         if self.writer.queued_bytes:
@@ -123,7 +129,7 @@ class _Sink:
         # The entry's own `filter:` / `exclude:` (its `| grep`): lines it hides never leave.
         self._filter = line_filter
 
-    def lines(self, batch: list[LogLine]) -> None:
+    def lines(self, batch: list[LogRow]) -> None:
         if self._filter is not None:
             batch = self._filter.apply(batch)
         self._batcher.add(self._name, batch)
