@@ -12,9 +12,10 @@ from typing import Any
 
 from cockpit.config.models import CockpitConfig
 from cockpit.feeds.logs import LogFeed
-from cockpit.sources.frames import FrameReader
+from cockpit.sources.frames import FrameReader, FrameWriter
 from cockpit.sources.logs.base import LogRow, SourceState
 from cockpit.sources.logs.worker import Batcher
+from cockpit.sources.messages import Dropped, Lines, StatusChanged
 
 
 def _frames(reader: FrameReader) -> list[Any]:
@@ -28,7 +29,7 @@ def _through(pipe: tuple[int, int], script: Callable[[Batcher], None]) -> list[A
     """The frames a fresh batcher on a real pipe sends for ``script``."""
     r, w = pipe
     with os.fdopen(os.dup(w), "wb", buffering=0) as out:
-        script(Batcher(out))
+        script(Batcher(FrameWriter(out)))
     return _frames(FrameReader(r))
 
 
@@ -39,10 +40,14 @@ def test_two_sources_merge_by_time_and_state_follows_lines(pipe: tuple[int, int]
         batcher.status("a", SourceState.ENDED, "")
 
     frames = _through(pipe, script)
-    assert frames[0][0] == "lines"
-    assert [row[1] for row in frames[0][1]] == ["a1", "b2", "a3", "b4"]
-    assert frames[0][2] == {"a": 2, "b": 2}
-    assert frames[1] == ("status", "a", "ended", "")
+    match frames:
+        case [Lines(rows, counts), StatusChanged("a", SourceState.ENDED, "")]:
+            # Plain tuples on the wire: the cockpit makes them LogRows (see LogFeed.drain).
+            assert [text for _, text, *_ in rows] == ["a1", "b2", "a3", "b4"]
+            assert all(type(row) is tuple for row in rows)
+            assert counts == {"a": 2, "b": 2}
+        case _:
+            raise AssertionError(frames)
 
 
 def _read_all(batcher: Batcher, reader: FrameReader) -> list[Any]:
@@ -62,7 +67,7 @@ def _read_all(batcher: Batcher, reader: FrameReader) -> list[Any]:
 def test_lines_are_dropped_and_counted_when_nobody_reads(pipe: tuple[int, int]) -> None:
     r, w = pipe
     with os.fdopen(os.dup(w), "wb", buffering=0) as out:
-        batcher = Batcher(out, queue_limit=100_000, max_wait=0.05)
+        batcher = Batcher(FrameWriter(out), queue_limit=100_000, max_wait=0.05)
         line = "x" * 200
         start = time.monotonic()
         for i in range(20):
@@ -73,10 +78,10 @@ def test_lines_are_dropped_and_counted_when_nobody_reads(pipe: tuple[int, int]) 
         frames = _read_all(batcher, FrameReader(r))
     # It waited for a reader (back-pressure), but not for ever: about max_wait per give-up.
     assert 0.05 <= waited < 5
-    shown = sum(sum(f[2].values()) for f in frames if f[0] == "lines")
-    dropped = sum(sum(f[1].values()) for f in frames if f[0] == "dropped")
+    shown = sum(sum(f.counts.values()) for f in frames if isinstance(f, Lines))
+    dropped = sum(sum(f.counts.values()) for f in frames if isinstance(f, Dropped))
     assert dropped > 0 and shown + dropped == 20_000
-    assert ("status", "app", "ended", "") in frames
+    assert StatusChanged("app", SourceState.ENDED, "") in frames
 
 
 def test_worker_process_delivers_every_line_in_order(tmp_path: Path) -> None:
@@ -121,7 +126,7 @@ def test_flush_waits_at_most_max_wait_then_drops_and_counts_per_source(
 ) -> None:
     r, w = pipe
     with os.fdopen(os.dup(w), "wb", buffering=0) as out:
-        batcher = Batcher(out, queue_limit=1000, max_wait=0.2)
+        batcher = Batcher(FrameWriter(out), queue_limit=1000, max_wait=0.2)
         times = []
         for round_ in range(3):
             # About 100 kB a frame: more than a 64 KiB pipe holds, so the first one already
@@ -134,12 +139,12 @@ def test_flush_waits_at_most_max_wait_then_drops_and_counts_per_source(
         # Each flush waited for a reader (back-pressure), and no longer than about max_wait.
         assert all(0.18 <= t < 1.0 for t in times), times
         frames = _read_all(batcher, FrameReader(r))
-    lines = [f for f in frames if f[0] == "lines"]
-    assert [f[2] for f in lines] == [{"a": 100, "b": 70}]  # the half-written one arrives whole
-    assert [row[1].split()[0] for row in lines[0][1]][:4] == ["a0", "b0", "a0", "b0"]
-    assert [f for f in frames if f[0] != "lines"] == [
-        ("dropped", {"a": 100, "b": 70}),
-        ("dropped", {"a": 100, "b": 70}),
+    lines = [f for f in frames if isinstance(f, Lines)]
+    assert [f.counts for f in lines] == [{"a": 100, "b": 70}]  # the half-written one arrives whole
+    assert [text.split()[0] for _, text, *_ in lines[0].rows][:4] == ["a0", "b0", "a0", "b0"]
+    assert [f for f in frames if not isinstance(f, Lines)] == [
+        Dropped({"a": 100, "b": 70}),
+        Dropped({"a": 100, "b": 70}),
     ]
 
 
@@ -164,7 +169,7 @@ def test_a_reader_that_keeps_up_loses_nothing(pipe: tuple[int, int]) -> None:
     try:
         with os.fdopen(os.dup(w), "wb", buffering=0) as out:
             # A queue limit far below one frame: every flush waits for the reader.
-            batcher = Batcher(out, queue_limit=10_000, max_wait=2.0)
+            batcher = Batcher(FrameWriter(out), queue_limit=10_000, max_wait=2.0)
             for round_ in range(20):
                 batcher.add("a", _batch("a", f"a{round_}", 100))
                 batcher.flush()
@@ -174,8 +179,8 @@ def test_a_reader_that_keeps_up_loses_nothing(pipe: tuple[int, int]) -> None:
         os.close(w)
     finally:
         thread.join(5)
-    assert [f[0] for f in got] == ["lines"] * 20
-    texts = [row[1].split()[:2] for f in got for row in f[1]]
+    assert [type(f) for f in got] == [Lines] * 20
+    texts = [text.split()[:2] for f in got for _, text, *_ in f.rows]
     assert texts == [[f"a{n}", str(i)] for n in range(20) for i in range(100)]
 
 
@@ -194,9 +199,9 @@ def test_merge_never_reorders_one_source(pipe: tuple[int, int]) -> None:
         batcher.flush()
 
     frames = _through(pipe, script)
-    assert [[row[1] for row in f[1]] for f in frames] == [
+    assert [[text for _, text, *_ in f.rows] for f in frames] == [
         ["b1", "b2", "a1", "a2"],
         ["a3", "a4"],
         ["q1", "p1"],
     ]
-    assert [f[2] for f in frames] == [{"a": 2, "b": 2}, {"a": 2}, {"k": 2}]
+    assert [f.counts for f in frames] == [{"a": 2, "b": 2}, {"a": 2}, {"k": 2}]
