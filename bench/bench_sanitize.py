@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "clean str (fast path)": _loop([clean] * n),
         "clean bytes (decode + fast path)": _loop([clean.encode()] * n),
         "hostile str (slow path)": _loop([hostile] * (n // 10)),
-        "clean 64 KiB chunks -> LogLine (split, sanitize, level, time)": _decoder(
+        "clean 64 KiB chunks -> LogRow (split, sanitize, level, time)": _decoder(
             (clean + "\n").encode() * (n // 10), n // 10
         ),
     }

@@ -25,7 +25,7 @@ from types import TracebackType
 
 from tests.support.kube_api_http import CONTEXT_PREFIX, RecordedRequest, StandinHTTPServer, Stream
 from tests.support.kube_api_objects import Obj
-from tests.support.kube_api_state import KubeState, LogLine
+from tests.support.kube_api_state import KubeState, LogRow
 
 __all__ = ["KubeApiStandin", "RecordedRequest"]
 
@@ -292,7 +292,7 @@ class KubeApiStandin:
         pod: str,
         lines: str | bytes | Iterable[str | bytes],
         container: str | None = None,
-    ) -> list[LogLine]:
+    ) -> list[LogRow]:
         """Append log lines (a str/bytes is split on newlines); open follows see them at once.
 
         Raw bytes are kept as given, so tests can feed escape sequences or invalid UTF-8.

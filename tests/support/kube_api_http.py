@@ -26,7 +26,7 @@ from tests.support import kube_api_objects as objects
 from tests.support.kube_api_objects import Obj
 from tests.support.kube_api_patch import PatchError, json_patch, merge_patch, strategic_merge_patch
 from tests.support.kube_api_select import SelectorError, field_selector, label_selector
-from tests.support.kube_api_state import CLUSTER_SCOPED, RESOURCES, ApiError, LogLine
+from tests.support.kube_api_state import CLUSTER_SCOPED, RESOURCES, ApiError, LogRow
 from tests.support.kube_api_tables import table
 
 if TYPE_CHECKING:
@@ -570,7 +570,7 @@ class Handler(BaseHTTPRequestHandler):
                 )
             )
         previous = self._flag("previous")
-        earlier: list[LogLine] | None = None
+        earlier: list[LogRow] | None = None
         if previous:
             earlier = state.previous_log_lines(namespace, name, container)
             if earlier is None:
@@ -589,7 +589,7 @@ class Handler(BaseHTTPRequestHandler):
         # A previous instance has ended: its log is read whole even when following is asked.
         follow = self._flag("follow") and not previous
 
-        def render(lines: list[LogLine]) -> bytes:
+        def render(lines: list[LogRow]) -> bytes:
             out = b"".join(
                 (f"{objects.rfc3339_nano(ln.ts_ns)} ".encode() if stamps else b"") + ln.data + b"\n"
                 for ln in lines

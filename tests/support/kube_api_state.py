@@ -60,7 +60,7 @@ class Change:
 
 
 @dataclass(frozen=True)
-class LogLine:
+class LogRow:
     """One container log line: its timestamp (ns since the epoch) and raw bytes (no newline)."""
 
     ts_ns: int
@@ -92,8 +92,8 @@ class KubeState:
         self._rv = 1000
         self._objects: dict[str, dict[tuple[str, str], Obj]] = {r: {} for r in RESOURCES}
         self._history: list[Change] = []
-        self._logs: dict[tuple[str, str, str], list[LogLine]] = {}
-        self._previous_logs: dict[tuple[str, str, str], list[LogLine]] = {}
+        self._logs: dict[tuple[str, str, str], list[LogRow]] = {}
+        self._previous_logs: dict[tuple[str, str, str], list[LogRow]] = {}
         """The log of each container's instance before its last restart, as the kubelet keeps."""
         self._last_log_ns = 0
         self._ip_counter = 0
@@ -155,12 +155,12 @@ class KubeState:
                     hi = mid
             return self._history[lo:]
 
-    def log_lines(self, namespace: str, pod: str, container: str) -> list[LogLine]:
+    def log_lines(self, namespace: str, pod: str, container: str) -> list[LogRow]:
         """All stored log lines of one container (oldest first)."""
         with self.lock:
             return list(self._logs.get((namespace, pod, container), []))
 
-    def previous_log_lines(self, namespace: str, pod: str, container: str) -> list[LogLine] | None:
+    def previous_log_lines(self, namespace: str, pod: str, container: str) -> list[LogRow] | None:
         """The log of a container's previous instance, or None when it never restarted."""
         with self.lock:
             lines = self._previous_logs.get((namespace, pod, container))
@@ -491,7 +491,7 @@ class KubeState:
         pod: str,
         lines: Iterable[str | bytes],
         container: str | None = None,
-    ) -> list[LogLine]:
+    ) -> list[LogRow]:
         """Append lines to a container's log (default: the pod's first container)."""
         with self.lock:
             obj = self.require("pods", namespace, pod)
@@ -512,7 +512,7 @@ class KubeState:
                     # Strictly increasing stamps keep sinceTime resumption unambiguous.
                     ts = max(time.time_ns(), self._last_log_ns + 1)
                     self._last_log_ns = ts
-                    added.append(LogLine(ts, part))
+                    added.append(LogRow(ts, part))
             self._logs.setdefault((namespace, pod, name), []).extend(added)
             self.changed.notify_all()
             return added

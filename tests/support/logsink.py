@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 
-from cockpit.sources.logs.base import LogLine, LogSource, SourceState
+from cockpit.sources.logs.base import LogRow, LogSource, SourceState
 
 
 class RecordingSink:
@@ -14,13 +14,13 @@ class RecordingSink:
 
     def __init__(self, keep_text: bool = True) -> None:
         self.keep_text = keep_text
-        self.batches: list[list[LogLine]] = []
+        self.batches: list[list[LogRow]] = []
         self.statuses: list[tuple[SourceState, str]] = []
         self.count = 0
         self.longest = 0
         self._changed = asyncio.Event()
 
-    def lines(self, batch: list[LogLine]) -> None:
+    def lines(self, batch: list[LogRow]) -> None:
         """Record a batch (only sizes when ``keep_text`` is False, to measure memory)."""
         self.count += len(batch)
         self.longest = max([self.longest, *(len(line.text) for line in batch)])
@@ -34,7 +34,7 @@ class RecordingSink:
         self._changed.set()
 
     @property
-    def all(self) -> list[LogLine]:
+    def all(self) -> list[LogRow]:
         """Every line so far, in order."""
         return [line for batch in self.batches for line in batch]
 

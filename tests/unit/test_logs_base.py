@@ -6,7 +6,7 @@ import random
 
 from cockpit.sources.logs.base import (
     Backoff,
-    LogLine,
+    LogRow,
     LogSink,
     LogSource,
     SourceState,
@@ -35,7 +35,7 @@ def test_backoff_without_jitter_is_exact() -> None:
 class _Fixed(LogSource):
     kind = "fixed"
 
-    def __init__(self, lines: list[LogLine], options: StreamOptions | None = None) -> None:
+    def __init__(self, lines: list[LogRow], options: StreamOptions | None = None) -> None:
         super().__init__("fixed", options, backoff=Backoff(base=0.01, cap=0.02))
         self.lines = lines
 
@@ -48,7 +48,7 @@ class _Fixed(LogSource):
 
 
 async def test_report_dedupes_and_emit_applies_since() -> None:
-    lines = [LogLine("fixed", "old", 10.0), LogLine("fixed", "new", 20.0)]
+    lines = [LogRow("fixed", "old", 10.0), LogRow("fixed", "new", 20.0)]
     source = _Fixed(lines, StreamOptions(since=15.0))
     assert source.status.state is SourceState.CONNECTING
     sink = RecordingSink()

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from cockpit.sources.logs import levels, timestamps
-from cockpit.sources.logs.base import MAX_LINE, LogLine
+from cockpit.sources.logs.base import MAX_LINE, LogRow
 from cockpit.sources.logs.levels import DETECT_SPAN, detect_level
 from cockpit.sources.logs.lines import StreamDecoder
 from cockpit.text.sanitize import sanitize
@@ -155,7 +155,7 @@ def test_level_shortcut_agrees_with_the_pattern(text: str, start: int, level: st
 # ---- decode: more batches against line() --------------------------------------------------------
 
 
-def _one_by_one(raws: list[bytes], received: list[float], **kwargs: Any) -> list[LogLine]:
+def _one_by_one(raws: list[bytes], received: list[float], **kwargs: Any) -> list[LogRow]:
     decoder = StreamDecoder("app", **kwargs)
     return [decoder.line(raw, at) for raw, at in zip(raws, received, strict=True)]
 

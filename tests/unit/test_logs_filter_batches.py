@@ -8,7 +8,7 @@ import time
 import pytest
 
 from cockpit.domain.patterns import MATCH_CAP, compile_pattern
-from cockpit.sources.logs.base import LogLine
+from cockpit.sources.logs.base import LogRow
 from cockpit.sources.logs.filters import LineFilter
 
 # Patterns whose matches can cross the line breaks of a joined batch, or that lean on line
@@ -68,7 +68,7 @@ WORDS = [
 ]
 
 
-def _corpus(seed: int, n: int = 300) -> list[LogLine]:
+def _corpus(seed: int, n: int = 300) -> list[LogRow]:
     rng = random.Random(seed)
     lines = []
     for i in range(n):
@@ -76,11 +76,11 @@ def _corpus(seed: int, n: int = 300) -> list[LogLine]:
         text = " ".join(words) if rng.random() < 0.8 else "".join(words)
         if rng.random() < 0.1:
             text = f"\x1b[31m{text}\x1b[0m"
-        lines.append(LogLine("s", text, float(i), rng.choice([None, "ERROR", "WARN", "DEBUG"])))
+        lines.append(LogRow("s", text, float(i), rng.choice([None, "ERROR", "WARN", "DEBUG"])))
     return lines
 
 
-def _one_by_one(f: LineFilter, batch: list[LogLine]) -> list[LogLine]:
+def _one_by_one(f: LineFilter, batch: list[LogRow]) -> list[LogRow]:
     return [line for line in batch if f.matches(line)]
 
 
@@ -114,7 +114,7 @@ def test_includes_excludes_and_level_together() -> None:
 
 def test_lines_past_the_cap_or_holding_a_newline_fall_back_to_one_by_one() -> None:
     long_line = "a" * MATCH_CAP + " error"
-    batch = [LogLine("s", t, 0.0) for t in ("error here", long_line, "no", "raw\nerror")]
+    batch = [LogRow("s", t, 0.0) for t in ("error here", long_line, "no", "raw\nerror")]
     f = LineFilter(include="error")
     assert f.apply(batch) == _one_by_one(f, batch)
     assert [line.text for line in f.apply(batch)] == ["error here", "raw\nerror"]
@@ -130,7 +130,7 @@ def test_a_pattern_matching_across_every_break_still_checks_each_line() -> None:
 def test_common_patterns_are_matched_line_by_line() -> None:
     # Every line matches: the sample says so, and the scan (a reported match per line) is
     # skipped. Same answer either way.
-    batch = [LogLine("s", f"INFO served {i}", 0.0) for i in range(500)]
+    batch = [LogRow("s", f"INFO served {i}", 0.0) for i in range(500)]
     compiled = compile_pattern("served")
     texts = [line.text for line in batch]
     assert compiled.matching(texts) == compiled.matching(texts, dense=None) == list(range(500))
@@ -139,7 +139,7 @@ def test_common_patterns_are_matched_line_by_line() -> None:
 def test_batches_are_faster_than_one_call_a_line() -> None:
     # The point of the batch path, measured in the same run (ratio, not a time limit).
     batch = [
-        LogLine("s", f"2026-11-22T06:00:00.{i % 1000:03d}Z INFO request served id={i:09d}", 0.0)
+        LogRow("s", f"2026-11-22T06:00:00.{i % 1000:03d}Z INFO request served id={i:09d}", 0.0)
         for i in range(20_000)
     ]
     f = LineFilter(include=r"id=\d+5$")

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from cockpit.domain.patterns import MATCH_CAP, FilterError, compile_pattern
-from cockpit.sources.logs.base import LogLine
+from cockpit.sources.logs.base import LogRow
 from cockpit.sources.logs.filters import LineFilter
 
 # Patterns that backtrack for seconds to hours in Python's re on a crafted line, and that a
@@ -88,8 +88,8 @@ def test_plain_words_are_literal() -> None:
     assert not compile_pattern("path=/api").search("GET path=/apx")
 
 
-def _line(text: str, level: str | None = None) -> LogLine:
-    return LogLine("app", text, 0.0, level)
+def _line(text: str, level: str | None = None) -> LogRow:
+    return LogRow("app", text, 0.0, level)
 
 
 def test_smart_case() -> None:

@@ -12,9 +12,10 @@ from typing import Any
 
 from cockpit.config.models import CockpitConfig
 from cockpit.feeds.logs import LogFeed
-from cockpit.sources.frames import FrameReader
-from cockpit.sources.logs.base import LogLine, SourceState
+from cockpit.sources.frames import FrameReader, FrameWriter
+from cockpit.sources.logs.base import LogRow, SourceState
 from cockpit.sources.logs.worker import Batcher
+from cockpit.sources.messages import Dropped, Lines, StatusChanged
 
 
 def _frames(reader: FrameReader) -> list[Any]:
@@ -28,21 +29,25 @@ def _through(pipe: tuple[int, int], script: Callable[[Batcher], None]) -> list[A
     """The frames a fresh batcher on a real pipe sends for ``script``."""
     r, w = pipe
     with os.fdopen(os.dup(w), "wb", buffering=0) as out:
-        script(Batcher(out))
+        script(Batcher(FrameWriter(out)))
     return _frames(FrameReader(r))
 
 
 def test_two_sources_merge_by_time_and_state_follows_lines(pipe: tuple[int, int]) -> None:
     def script(batcher: Batcher) -> None:
-        batcher.add("a", [LogLine("a", "a1", 1.0), LogLine("a", "a3", 3.0)])
-        batcher.add("b", [LogLine("b", "b2", 2.0), LogLine("b", "b4", 4.0)])
+        batcher.add("a", [LogRow("a", "a1", 1.0), LogRow("a", "a3", 3.0)])
+        batcher.add("b", [LogRow("b", "b2", 2.0), LogRow("b", "b4", 4.0)])
         batcher.status("a", SourceState.ENDED, "")
 
     frames = _through(pipe, script)
-    assert frames[0][0] == "lines"
-    assert [row[1] for row in frames[0][1]] == ["a1", "b2", "a3", "b4"]
-    assert frames[0][2] == {"a": 2, "b": 2}
-    assert frames[1] == ("status", "a", "ended", "")
+    match frames:
+        case [Lines(rows, counts), StatusChanged("a", SourceState.ENDED, "")]:
+            # Plain tuples on the wire: the cockpit makes them LogRows (see LogFeed.drain).
+            assert [text for _, text, *_ in rows] == ["a1", "b2", "a3", "b4"]
+            assert all(type(row) is tuple for row in rows)
+            assert counts == {"a": 2, "b": 2}
+        case _:
+            raise AssertionError(frames)
 
 
 def _read_all(batcher: Batcher, reader: FrameReader) -> list[Any]:
@@ -62,21 +67,21 @@ def _read_all(batcher: Batcher, reader: FrameReader) -> list[Any]:
 def test_lines_are_dropped_and_counted_when_nobody_reads(pipe: tuple[int, int]) -> None:
     r, w = pipe
     with os.fdopen(os.dup(w), "wb", buffering=0) as out:
-        batcher = Batcher(out, queue_limit=100_000, max_wait=0.05)
+        batcher = Batcher(FrameWriter(out), queue_limit=100_000, max_wait=0.05)
         line = "x" * 200
         start = time.monotonic()
         for i in range(20):
-            batcher.add("app", [LogLine("app", f"{i} {line}", float(i)) for _ in range(1000)])
+            batcher.add("app", [LogRow("app", f"{i} {line}", float(i)) for _ in range(1000)])
         waited = time.monotonic() - start
         batcher.status("app", SourceState.ENDED, "")
         # Now read: what is still queued reaches the reader, nothing was lost uncounted.
         frames = _read_all(batcher, FrameReader(r))
     # It waited for a reader (back-pressure), but not for ever: about max_wait per give-up.
     assert 0.05 <= waited < 5
-    shown = sum(sum(f[2].values()) for f in frames if f[0] == "lines")
-    dropped = sum(sum(f[1].values()) for f in frames if f[0] == "dropped")
+    shown = sum(sum(f.counts.values()) for f in frames if isinstance(f, Lines))
+    dropped = sum(sum(f.counts.values()) for f in frames if isinstance(f, Dropped))
     assert dropped > 0 and shown + dropped == 20_000
-    assert ("status", "app", "ended", "") in frames
+    assert StatusChanged("app", SourceState.ENDED, "") in frames
 
 
 def test_worker_process_delivers_every_line_in_order(tmp_path: Path) -> None:
@@ -104,7 +109,7 @@ def test_worker_process_delivers_every_line_in_order(tmp_path: Path) -> None:
         while time.monotonic() < deadline and not (
             status.state is SourceState.ENDED and len(got) == n
         ):
-            got += [row[1] for row in feed.drain(10_000)]
+            got += [row.text for row in feed.drain(10_000)]
             time.sleep(0.01)
     finally:
         feed.stop()
@@ -112,8 +117,8 @@ def test_worker_process_delivers_every_line_in_order(tmp_path: Path) -> None:
     assert status.lines == n and status.state is SourceState.ENDED and feed.dropped == 0
 
 
-def _batch(source: str, tag: str, count: int, width: int = 600) -> list[LogLine]:
-    return [LogLine(source, f"{tag} {i} " + "p" * width, float(i)) for i in range(count)]
+def _batch(source: str, tag: str, count: int, width: int = 600) -> list[LogRow]:
+    return [LogRow(source, f"{tag} {i} " + "p" * width, float(i)) for i in range(count)]
 
 
 def test_flush_waits_at_most_max_wait_then_drops_and_counts_per_source(
@@ -121,7 +126,7 @@ def test_flush_waits_at_most_max_wait_then_drops_and_counts_per_source(
 ) -> None:
     r, w = pipe
     with os.fdopen(os.dup(w), "wb", buffering=0) as out:
-        batcher = Batcher(out, queue_limit=1000, max_wait=0.2)
+        batcher = Batcher(FrameWriter(out), queue_limit=1000, max_wait=0.2)
         times = []
         for round_ in range(3):
             # About 100 kB a frame: more than a 64 KiB pipe holds, so the first one already
@@ -134,12 +139,12 @@ def test_flush_waits_at_most_max_wait_then_drops_and_counts_per_source(
         # Each flush waited for a reader (back-pressure), and no longer than about max_wait.
         assert all(0.18 <= t < 1.0 for t in times), times
         frames = _read_all(batcher, FrameReader(r))
-    lines = [f for f in frames if f[0] == "lines"]
-    assert [f[2] for f in lines] == [{"a": 100, "b": 70}]  # the half-written one arrives whole
-    assert [row[1].split()[0] for row in lines[0][1]][:4] == ["a0", "b0", "a0", "b0"]
-    assert [f for f in frames if f[0] != "lines"] == [
-        ("dropped", {"a": 100, "b": 70}),
-        ("dropped", {"a": 100, "b": 70}),
+    lines = [f for f in frames if isinstance(f, Lines)]
+    assert [f.counts for f in lines] == [{"a": 100, "b": 70}]  # the half-written one arrives whole
+    assert [text.split()[0] for _, text, *_ in lines[0].rows][:4] == ["a0", "b0", "a0", "b0"]
+    assert [f for f in frames if not isinstance(f, Lines)] == [
+        Dropped({"a": 100, "b": 70}),
+        Dropped({"a": 100, "b": 70}),
     ]
 
 
@@ -164,7 +169,7 @@ def test_a_reader_that_keeps_up_loses_nothing(pipe: tuple[int, int]) -> None:
     try:
         with os.fdopen(os.dup(w), "wb", buffering=0) as out:
             # A queue limit far below one frame: every flush waits for the reader.
-            batcher = Batcher(out, queue_limit=10_000, max_wait=2.0)
+            batcher = Batcher(FrameWriter(out), queue_limit=10_000, max_wait=2.0)
             for round_ in range(20):
                 batcher.add("a", _batch("a", f"a{round_}", 100))
                 batcher.flush()
@@ -174,29 +179,29 @@ def test_a_reader_that_keeps_up_loses_nothing(pipe: tuple[int, int]) -> None:
         os.close(w)
     finally:
         thread.join(5)
-    assert [f[0] for f in got] == ["lines"] * 20
-    texts = [row[1].split()[:2] for f in got for row in f[1]]
+    assert [type(f) for f in got] == [Lines] * 20
+    texts = [text.split()[:2] for f in got for _, text, *_ in f.rows]
     assert texts == [[f"a{n}", str(i)] for n in range(20) for i in range(100)]
 
 
 def test_merge_never_reorders_one_source(pipe: tuple[int, int]) -> None:
     def script(batcher: Batcher) -> None:
         # Source a's clock goes back: its own order is still the truth.
-        batcher.add("a", [LogLine("a", "a1", 3.0), LogLine("a", "a2", 1.0)])
-        batcher.add("b", [LogLine("b", "b1", 2.0), LogLine("b", "b2", 2.5)])
+        batcher.add("a", [LogRow("a", "a1", 3.0), LogRow("a", "a2", 1.0)])
+        batcher.add("b", [LogRow("b", "b1", 2.0), LogRow("b", "b2", 2.5)])
         batcher.flush()
         # One source alone is never sorted at all.
-        batcher.add("a", [LogLine("a", "a3", 9.0), LogLine("a", "a4", 8.0)])
+        batcher.add("a", [LogRow("a", "a3", 9.0), LogRow("a", "a4", 8.0)])
         batcher.flush()
         # Two pods of one source are merged like two sources.
-        batcher.add("k", [LogLine("k", "p1", 5.0, origin="pod-1")])
-        batcher.add("k", [LogLine("k", "q1", 4.0, origin="pod-2")])
+        batcher.add("k", [LogRow("k", "p1", 5.0, origin="pod-1")])
+        batcher.add("k", [LogRow("k", "q1", 4.0, origin="pod-2")])
         batcher.flush()
 
     frames = _through(pipe, script)
-    assert [[row[1] for row in f[1]] for f in frames] == [
+    assert [[text for _, text, *_ in f.rows] for f in frames] == [
         ["b1", "b2", "a1", "a2"],
         ["a3", "a4"],
         ["q1", "p1"],
     ]
-    assert [f[2] for f in frames] == [{"a": 2, "b": 2}, {"a": 2}, {"k": 2}]
+    assert [f.counts for f in frames] == [{"a": 2, "b": 2}, {"a": 2}, {"k": 2}]

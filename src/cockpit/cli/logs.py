@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from cockpit.config.logs import LogSourceConfig
     from cockpit.config.models import CockpitConfig
-    from cockpit.sources.logs.base import LogLine, LogSource, SourceState
+    from cockpit.sources.logs.base import LogRow, LogSource, SourceState
     from cockpit.sources.logs.filters import LineFilter
 
 SEPARATOR = " │ "
@@ -249,7 +249,7 @@ class Printer:
         self.as_json = as_json
         self.width = max(map(len, names), default=0)
         self.several = len(names) > 1
-        self.held: list[LogLine] | None = [] if merge else None
+        self.held: list[LogRow] | None = [] if merge else None
         """Lines kept to be printed merged by time when every source has ended."""
         self.closed = False
         self.done: asyncio.Event = asyncio.Event()
@@ -259,7 +259,7 @@ class Printer:
         """The sink of source ``name``."""
         return Sink(self, name, line_filter)
 
-    def write(self, lines: list[LogLine]) -> None:
+    def write(self, lines: list[LogRow]) -> None:
         """Write lines (or hold them for :meth:`flush_held`), then flush: pipes see each batch."""
         if self.closed or not lines:
             return
@@ -279,7 +279,7 @@ class Printer:
         if held:
             self.write(sorted(held, key=lambda line: line.ts))
 
-    def format(self, line: LogLine) -> str:
+    def format(self, line: LogRow) -> str:
         """``name │ text`` plus a newline (coloured on a terminal), or a JSON object."""
         from cockpit.text.sanitize import strip_sgr
 
@@ -322,7 +322,7 @@ class Sink:
         self.name = name
         self.filter = line_filter
 
-    def lines(self, batch: list[LogLine]) -> None:
+    def lines(self, batch: list[LogRow]) -> None:
         """Write the lines that pass the source's filter."""
         if not self.printer.closed:
             self.printer.write(self.filter.apply(batch))

@@ -20,9 +20,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("cockpit.health")
 
+MODULE = "cockpit.sources.health.worker"
+
 
 class HealthFeedError(RuntimeError):
-    """The health worker stopped; the message says why."""
+    """The health worker failed or ended; the message says how (its last words)."""
 
 
 class HealthFeed:
@@ -47,29 +49,24 @@ class HealthFeed:
         """Start the worker and relay its snapshots until stopped (call from a thread).
 
         Raises:
-            HealthFeedError: when the worker dies or reports an error.
+            HealthFeedError: when the worker fails or ends.
         """
-        from cockpit.sources.worker_process import WorkerProcess
+        from cockpit.sources.messages import HealthSetup, Snapshot, UnexpectedMessage
+        from cockpit.sources.worker_process import WorkerEnded, WorkerProcess
 
-        setup = (self._config, self._base_dir, self._state_path)
-        with WorkerProcess("cockpit.sources.health.worker", setup) as worker:
+        setup = HealthSetup(self._config, self._base_dir, self._state_path)
+        with WorkerProcess(MODULE, setup) as worker:
             self._worker = worker
             try:
-                while not cancelled() and not self._stopping:
-                    try:
-                        message = worker.receive(0.25)
-                    except EOFError:
-                        raise HealthFeedError(
-                            f"health checks stopped ({worker.last_words()})"
-                        ) from None
-                    if message is None:
-                        continue
-                    kind, payload = message
-                    if kind == "snapshot":
-                        self._log_changes(payload)
-                        self._publish(payload)
-                    elif kind == "error":
-                        raise HealthFeedError(payload)
+                for message in worker.messages(lambda: cancelled() or self._stopping):
+                    match message:
+                        case Snapshot(statuses):
+                            self._log_changes(statuses)
+                            self._publish(statuses)
+                        case _:
+                            raise UnexpectedMessage(message)
+            except WorkerEnded as ended:
+                raise HealthFeedError(f"health checks stopped ({ended})") from None
             finally:
                 self._worker = None
 
@@ -93,7 +90,9 @@ class HealthFeed:
         """Run checks now (thread-safe)."""
         worker = self._worker
         if worker is not None:
-            worker.send(("refresh", service))
+            from cockpit.sources.messages import Refresh
+
+            worker.send(Refresh(service))
 
     def stop(self) -> None:
         """Ask the relay loop (and so the worker) to finish (thread-safe)."""

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cockpit.sources.logs.base import LogRow, SourceState, SourceStatus
+from cockpit.sources.logs.base import LogRow, SourceState, SourceStatus, log_rows
 
 if TYPE_CHECKING:
     from cockpit.config.environments import Environment
     from cockpit.config.logs import LogSourceConfig
-    from cockpit.sources.frames import FrameReader
     from cockpit.sources.worker_process import WorkerProcess
+
+MODULE = "cockpit.sources.logs.worker"
 
 
 @dataclass
@@ -85,7 +86,7 @@ class LogFeed:
         self.version = 0
         """Counts state changes: the screen redraws the badges when it moves."""
         self._worker: WorkerProcess | None = None
-        self._reader: FrameReader | None = None
+        self._reading = False
         self._lock = threading.Lock()
         self._stopping = False
 
@@ -93,22 +94,23 @@ class LogFeed:
 
     def start(self) -> None:
         """Start the worker process (spawning takes a few milliseconds: call from a thread)."""
+        from cockpit.sources.messages import LogsSetup
         from cockpit.sources.worker_process import WorkerProcess
 
-        setup = (self.entries, self.env_name, str(self.base_dir), self.environment)
-        worker = WorkerProcess("cockpit.sources.logs.worker", setup)
+        setup = LogsSetup(self.entries, self.env_name, self.base_dir, self.environment)
+        worker = WorkerProcess(MODULE, setup)
         with self._lock:
             if self._stopping:
                 worker.close()
                 return
-            self._reader = worker.reader()
             self._worker = worker
+            self._reading = True
 
     def stop(self) -> None:
         """Stop the worker, in the background: it may take it a moment to let go."""
         with self._lock:
             self._stopping = True
-            worker, self._worker, self._reader = self._worker, None, None
+            worker, self._worker, self._reading = self._worker, None, False
         if worker is not None:
             threading.Thread(target=worker.close, name="log-worker-stop", daemon=True).start()
 
@@ -119,30 +121,34 @@ class LogFeed:
 
         Status changes that arrived with them are applied to :attr:`statuses` on the way.
         """
-        reader = self._reader
-        if reader is None:
+        from cockpit.sources.messages import Dropped, Lines, StatusChanged, UnexpectedMessage
+        from cockpit.sources.worker_process import WorkerEnded
+
+        worker = self._worker
+        if worker is None or not self._reading:
             return []
         lines: list[LogRow] = []
         now = self.clock()
         while len(lines) < max_lines:
             try:
-                message = reader.next()
-            except EOFError:
-                self._reader = None
-                self._worker_gone()
+                message = worker.poll()
+            except WorkerEnded as ended:
+                self._reading = False
+                self._worker_gone(str(ended))
                 break
-            if message is None:
-                break
-            kind = message[0]
-            if kind == "lines":
-                lines += message[1]
-                self._count(message[2], now, live=True)
-            elif kind == "status":
-                _, name, state, reason = message
-                self.set_status(name, SourceState(state), reason)
-            elif kind == "dropped":
-                self.dropped += sum(message[1].values())
-                self._count(message[1], now, live=False)
+            match message:
+                case None:
+                    break
+                case Lines(rows, counts):
+                    lines += log_rows(rows)
+                    self._count(counts, now, live=True)
+                case StatusChanged(name, state, reason):
+                    self.set_status(name, state, reason)
+                case Dropped(counts):
+                    self.dropped += sum(counts.values())
+                    self._count(counts, now, live=False)
+                case _:
+                    raise UnexpectedMessage(message)
         self.received += len(lines)
         return lines
 
@@ -168,13 +174,10 @@ class LogFeed:
             if status.state is not SourceState.LIVE:
                 status.status = SourceStatus(SourceState.LIVE, "", now)
 
-    def _worker_gone(self) -> None:
+    def _worker_gone(self, last_words: str) -> None:
         if self._stopping:
             return
-        worker = self._worker
-        reason = "log worker stopped"
-        if worker is not None:
-            reason += f" ({worker.last_words()})"
+        reason = f"log worker stopped ({last_words})"
         for status in self.statuses.values():
             if status.state not in (SourceState.ENDED, SourceState.ERROR):
                 self.set_status(status.name, SourceState.ERROR, reason)

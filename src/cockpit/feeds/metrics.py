@@ -11,8 +11,11 @@ if TYPE_CHECKING:
     from cockpit.sources.metrics.processes import ProcessInfo
 
 
+MODULE = "cockpit.sources.metrics.sampler_process"
+
+
 class HostFeedError(RuntimeError):
-    """The sampling process stopped or failed; the message says why."""
+    """The sampling process failed or ended; the message says how (its last words)."""
 
 
 class HostFeed:
@@ -33,25 +36,21 @@ class HostFeed:
         """Start the process and relay samples until stopped (call from a thread).
 
         Raises:
-            HostFeedError: when the process ends or reports a failure.
+            HostFeedError: when the process fails or ends.
         """
-        from cockpit.sources.worker_process import WorkerProcess
+        from cockpit.sources.messages import Sample, SamplerSetup, UnexpectedMessage
+        from cockpit.sources.worker_process import WorkerEnded, WorkerProcess
 
-        module = "cockpit.sources.metrics.sampler_process"
-        with WorkerProcess(module, (self._interval, self._limit)) as worker:
-            while not cancelled() and not self._stopping:
-                try:
-                    message = worker.receive(0.25)
-                except EOFError:
-                    if self._stopping or cancelled():
-                        return
-                    raise HostFeedError(f"host sampling stopped ({worker.last_words()})") from None
-                if message is None:
-                    continue
-                if message[0] == "sample":
-                    self._publish(message[1], message[2])
-                elif message[0] == "error":
-                    raise HostFeedError(f"host sampling failed: {message[1]}")
+        with WorkerProcess(MODULE, SamplerSetup(self._interval, self._limit)) as worker:
+            try:
+                for message in worker.messages(lambda: cancelled() or self._stopping):
+                    match message:
+                        case Sample(host, processes):
+                            self._publish(host, processes)
+                        case _:
+                            raise UnexpectedMessage(message)
+            except WorkerEnded as ended:
+                raise HostFeedError(f"host sampling stopped ({ended})") from None
 
     def stop(self) -> None:
         """Ask :meth:`run` to finish (thread-safe)."""

@@ -1,42 +1,49 @@
-"""A cockpit worker process (health checks, log sources) and the pipe to it.
+"""The cockpit's side of a worker process (health checks, log sources, host sampling).
 
-The child is ``python -m MODULE``; the first frame it reads is its setup (with the secrets to
-redact, see :func:`read_setup`), then commands; it
-answers with frames on its stdout (see :mod:`cockpit.sources.frames`). Closing sends
-``("stop",)``, waits briefly, then kills.
+:class:`WorkerProcess` starts ``python -m MODULE`` (whose ``main`` is
+:func:`~cockpit.sources.worker_child.run_child`), hands it a
+:class:`~cockpit.sources.messages.Start` with the setup, reads its records (see
+:mod:`cockpit.sources.messages`) and stops it. A worker that ends while it is still wanted,
+crashed or killed, is a :class:`WorkerEnded` whose text is its last words: ``exit 1:
+ValueError: ...``. Closing sends :class:`~cockpit.sources.messages.Stop`, waits briefly, then
+kills.
 """
 
 from __future__ import annotations
 
 import contextlib
+import select
 import subprocess
 import sys
 import tempfile
 import threading
+import time
+from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import Any
 
-from cockpit.sources.frames import FrameReader, enlarge_pipe, read_frame, write_frame
+from cockpit.sources.frames import FrameReader, enlarge_pipe, write_frame
+from cockpit.sources.messages import Failed, Start, Stop
 from cockpit.text import redact
 
 
-def read_setup(commands: int) -> Any:
-    """In the child: the setup its parent sent, once the parent's secrets are installed here.
+class WorkerEnded(Exception):
+    """The worker process ended while the cockpit still read it.
 
-    Raises:
-        EOFError: The parent closed the pipe first.
+    Its text is how: the exit status and the reason the worker gave (its :class:`Failed`
+    frame, else the last line it wrote to stderr), e.g. ``exit 1: ValueError: bad entry``.
     """
-    secrets, setup = read_frame(commands, None)
-    redact.install(secrets)
-    return setup
 
 
 class WorkerProcess:
-    """Start ``python -m module`` and hand it ``setup``; thread-safe :meth:`send`."""
+    """Start ``python -m module`` with ``setup``; read what it says, send it commands, stop it.
+
+    :meth:`send` and :meth:`close` are thread-safe; reading belongs to one thread, either
+    without waiting (:meth:`poll`, on a UI tick) or waiting (:meth:`receive`, :meth:`messages`).
+    """
 
     def __init__(self, module: str, setup: object) -> None:
-        # Its stderr goes to a private, already unlinked file: a crash's last words (a
-        # traceback) are there to quote, and nothing is written to the screen.
+        # Its stderr goes to a private, already unlinked file: a crash's last words are there
+        # to quote, and nothing is written to the screen.
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         self._process = subprocess.Popen(
             [sys.executable, "-m", module],
@@ -49,18 +56,24 @@ class WorkerProcess:
         self._commands = self._process.stdin
         self._frames = self._process.stdout.fileno()
         enlarge_pipe(self._frames)
+        self._reader = FrameReader(self._frames)
         self._lock = threading.Lock()
         self._closed = False
-        # The child redacts what the parent would: its messages reach the screen and the store.
-        self.send((redact.installed(), setup))
+        # The worker redacts what the cockpit would: its messages reach the screen and the store.
+        self.send(Start(redact.installed(), setup))
 
     @property
     def exit_code(self) -> int | None:
-        """The child's exit status once it has ended."""
+        """The worker's exit status once it has ended."""
         return self._process.poll()
 
-    def last_words(self, limit: int = 300) -> str:
-        """How it ended: ``exit N`` and the last line it wrote to stderr (sanitized)."""
+    def last_words(self, limit: int = 300, reason: str | None = None) -> str:
+        """How it ended: ``exit N`` and why (sanitized).
+
+        Args:
+            limit: Most characters of the reason kept.
+            reason: What the worker said when it failed; else the last line of its stderr.
+        """
         from cockpit.text.sanitize import plain
 
         code = self._process.poll()
@@ -68,36 +81,72 @@ class WorkerProcess:
             # Its output ended a moment before the process did.
             with contextlib.suppress(subprocess.TimeoutExpired):
                 code = self._process.wait(0.2)
-        said = ""
-        with contextlib.suppress(OSError, ValueError):
-            size = self._stderr.seek(0, 2)
-            self._stderr.seek(max(size - 4096, 0))
-            lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
-            said = plain(lines[-1], limit) if lines else ""
+        if reason is None:
+            reason = ""
+            with contextlib.suppress(OSError, ValueError):
+                size = self._stderr.seek(0, 2)
+                self._stderr.seek(max(size - 4096, 0))
+                lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
+                reason = lines[-1].strip() if lines else ""
+        said = plain(reason, limit) if reason else ""
         what = "still running" if code is None else f"exit {code}"
         return f"{what}: {said}" if said else what
 
-    def receive(self, timeout: float) -> Any:
-        """The next frame, or None when none arrived within ``timeout``.
+    def poll(self) -> object:
+        """The next record the worker sent, or None when none is complete yet; never waits.
 
         Raises:
-            EOFError: the worker closed its end (it ended).
+            WorkerEnded: It failed or ended; the text is its last words.
         """
-        return read_frame(self._frames, timeout)
+        try:
+            message = self._reader.next()
+        except EOFError:
+            raise WorkerEnded(self.last_words()) from None
+        match message:
+            case Failed(reason):
+                raise WorkerEnded(self.last_words(reason=reason))
+            case _:
+                return message
 
-    def reader(self) -> FrameReader:
-        """A reader of the worker's frames that never waits (use it instead of :meth:`receive`)."""
-        return FrameReader(self._frames)
+    def receive(self, timeout: float) -> object:
+        """The next record, or None when none arrived within ``timeout`` seconds.
+
+        Raises:
+            WorkerEnded: It failed or ended; the text is its last words.
+        """
+        deadline = time.monotonic() + timeout
+        while (message := self.poll()) is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            select.select([self._frames], [], [], left)
+        return message
+
+    def messages(self, done: Callable[[], bool], every: float = 0.25) -> Iterator[object]:
+        """The worker's records as they come, until ``done()`` (asked at least ``every`` s).
+
+        Raises:
+            WorkerEnded: It failed or ended before ``done()``.
+        """
+        while not done():
+            try:
+                message = self.receive(every)
+            except WorkerEnded:
+                if done():
+                    return
+                raise
+            if message is not None:
+                yield message
 
     def send(self, message: object) -> None:
-        """Send a frame; a worker that is gone is not an error here (its EOF is)."""
+        """Send a record; a worker that is gone is not an error here (its end is)."""
         with self._lock, contextlib.suppress(OSError, ValueError):
             if not self._closed:
                 write_frame(self._commands, message)
 
     def close(self) -> None:
         """Ask the worker to stop, then make sure it has."""
-        self.send(("stop",))
+        self.send(Stop())
         with self._lock:
             self._closed = True
         try:

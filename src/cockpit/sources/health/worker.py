@@ -4,9 +4,9 @@ Hundreds of probes cost real CPU; in the UI's process they would compete with th
 the interpreter lock and every key press would wait. In a child process they cost the UI only
 the unpickling of a snapshot every half second.
 
-Frames (see :mod:`cockpit.sources.frames`) to the worker: first ``(config, base_dir,
-state_path)``, then ``("refresh", service | None)`` or ``("stop",)``. From the worker:
-``("snapshot", list[ServiceStatus])`` and ``("error", str)``.
+Records (see :mod:`cockpit.sources.messages`): set up with a ``HealthSetup``, it takes
+``Refresh`` and sends a ``Snapshot`` whenever something changed (at most every
+:data:`PUBLISH_INTERVAL`).
 
     python -m cockpit.sources.health.worker
 """
@@ -14,31 +14,24 @@ state_path)``, then ``("refresh", service | None)`` or ``("stop",)``. From the w
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 import sys
-from pathlib import Path
-from typing import IO
 
-from cockpit.config.models import CockpitConfig
-from cockpit.sources.frames import read_frame, write_frame
-from cockpit.sources.worker_process import read_setup
+from cockpit.sources.messages import HealthSetup, Refresh, Snapshot, UnexpectedMessage
+from cockpit.sources.worker_child import Parent, run_child
 
 PUBLISH_INTERVAL = 0.5
 
 
-async def serve(
-    commands: int, out: IO[bytes], config: CockpitConfig, base_dir: Path, state_path: Path | None
-) -> None:
-    """Run the monitor until told to stop or the parent goes away."""
+async def serve(parent: Parent, setup: HealthSetup) -> None:
+    """Run the monitor until told to stop or the cockpit goes away."""
     from cockpit.sources.health.monitor import HealthMonitor, HealthUpdate
 
     sink = None
-    if state_path is not None:
+    if setup.state_path is not None:
         from cockpit.state.health_history import HealthHistory
         from cockpit.state.store import Store
 
-        store = Store.open(state_path)
+        store = Store.open(setup.state_path)
         if not store.in_memory:
             sink = HealthHistory(store)
     dirty = asyncio.Event()
@@ -46,26 +39,24 @@ async def serve(
     def on_update(update: HealthUpdate) -> None:
         dirty.set()
 
-    monitor = HealthMonitor(config, base_dir=base_dir, sink=sink, on_update=on_update)
-    parent = os.getppid()
-    write_frame(out, ("snapshot", monitor.snapshot()))
+    monitor = HealthMonitor(setup.config, base_dir=setup.base_dir, sink=sink, on_update=on_update)
+    parent.send(Snapshot(monitor.snapshot()))
     await monitor.start()
     try:
-        while os.getppid() == parent:
-            message = read_frame(commands, 0)
-            while message is not None:
-                if message[0] == "stop":
-                    return
-                if message[0] == "refresh":
-                    monitor.refresh(message[1])
-                message = read_frame(commands, 0)
+        while True:
+            while (command := parent.receive(0)) is not None:
+                match command:
+                    case Refresh(service):
+                        monitor.refresh(service)
+                    case _:
+                        raise UnexpectedMessage(command)
             await asyncio.sleep(0.05)
             # The snapshot carries everything the UI shows; single updates are not needed.
             while not monitor.updates.empty():
                 monitor.updates.get_nowait()
             if dirty.is_set():
                 dirty.clear()
-                write_frame(out, ("snapshot", monitor.snapshot()))
+                parent.send(Snapshot(monitor.snapshot()))
                 await asyncio.sleep(PUBLISH_INTERVAL)
     finally:
         await monitor.stop()
@@ -73,21 +64,7 @@ async def serve(
 
 def main() -> int:
     """Entry point of the worker process."""
-    commands = sys.stdin.fileno()
-    out = sys.stdout.buffer
-    # Nothing else may write to stdout: it carries frames.
-    sys.stdout = sys.stderr
-    try:
-        setup = read_setup(commands)
-        config, base_dir, state_path = setup
-        asyncio.run(serve(commands, out, config, base_dir, state_path))
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
-        return 0
-    except Exception as exc:  # report, then end: the cockpit shows it in the Health pane
-        with contextlib.suppress(OSError):
-            write_frame(out, ("error", f"{type(exc).__name__}: {exc}"))
-        return 1
-    return 0
+    return run_child(serve, HealthSetup)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from cockpit.sources.health.describe import describe_error
 from cockpit.sources.logs.base import (
     TAIL_ALL,
     Backoff,
-    LogLine,
+    LogRow,
     LogSink,
     LogSource,
     SourceState,
@@ -225,7 +225,7 @@ class _Connection:
         self.splitter = LineSplitter()
         self.replay_over = False
         tail = source.options.tail
-        self._tail: collections.deque[LogLine] | None = None
+        self._tail: collections.deque[LogRow] | None = None
         self._tail_max = None if tail is None or tail == TAIL_ALL else max(tail, 0)
 
     def feed(self, chunk: bytes) -> None:
@@ -254,7 +254,7 @@ class _Connection:
 
     def _lines(self, raws: list[bytes]) -> None:
         received = time.time()
-        batch: list[LogLine] = []
+        batch: list[LogRow] = []
         resume = self.source.resume
         for raw in raws:
             kind = self.kudu.classify(raw)

@@ -16,8 +16,10 @@ import asyncio
 import enum
 import random
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import ClassVar, NamedTuple, Protocol
+from itertools import repeat
+from typing import ClassVar, NamedTuple, Protocol, cast
 
 from cockpit.text.sanitize import DEFAULT_MAX_LEN
 
@@ -52,13 +54,14 @@ class SourceState(enum.Enum):
     """Failed; the reason says why. Followed by a retry unless the source has given up."""
 
 
-class LogLine(NamedTuple):
-    """One sanitized line.
+class LogRow(NamedTuple):
+    """One sanitized line: ``(source, text, ts, level, stream, origin)``.
 
-    A named tuple, so a line is also a :data:`LogRow`: the log worker sends plain tuples
-    (cheap to pickle), and the cockpit keeps them as they arrive. Plain tuples of strings and
-    numbers are not tracked by Python's garbage collector, so tens of thousands of held lines
-    cost its collections nothing.
+    Between the log worker and the cockpit a line travels as a :data:`PlainRow` instead: a
+    named tuple pickles as its class and a call per line, about seven times the cost of a
+    plain tuple on each side of the pipe; :func:`log_rows` makes them lines again. Unlike a
+    plain tuple, a held row stays tracked by the garbage collector: 20,000 of them add under a
+    millisecond to a full collection.
 
     Attributes:
         source: Name of the configured source.
@@ -78,8 +81,19 @@ class LogLine(NamedTuple):
     origin: str | None = None
 
 
-LogRow = tuple[str, str, float, str | None, str | None, str | None]
-"""A line as a plain tuple: ``(source, text, ts, level, stream, origin)`` (see :class:`LogLine`)."""
+PlainRow = tuple[str, str, float, str | None, str | None, str | None]
+"""A :class:`LogRow` as a plain tuple, the way lines cross the pipe from the log worker."""
+
+
+def log_rows(rows: Iterable[PlainRow]) -> Iterator[LogRow]:
+    """``rows`` as :class:`LogRow`, each copied in C (no Python call per line)."""
+    return map(tuple.__new__, repeat(LogRow), rows)
+
+
+def plain_rows(rows: Iterable[LogRow]) -> list[PlainRow]:
+    """``rows`` as plain tuples, to be pickled (see :class:`LogRow`)."""
+    # A LogRow is already a PlainRow to the type checker: only its class is shed here.
+    return cast("list[PlainRow]", list(map(tuple, rows)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +108,7 @@ class SourceStatus:
 class LogSink(Protocol):
     """Receives what a source produces. Called from the source's event loop."""
 
-    def lines(self, batch: list[LogLine]) -> None:
+    def lines(self, batch: list[LogRow]) -> None:
         """A batch of new lines, oldest first."""
 
     def status(self, state: SourceState, reason: str = "") -> None:
@@ -201,7 +215,7 @@ class LogSource(abc.ABC):
         self.status = SourceStatus(state, reason, time.monotonic())
         sink.status(state, reason)
 
-    def emit(self, sink: LogSink, batch: list[LogLine]) -> None:
+    def emit(self, sink: LogSink, batch: list[LogRow]) -> None:
         """Send a batch, without lines older than ``options.since``."""
         since = self.options.since
         if since is not None:

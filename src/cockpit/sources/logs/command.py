@@ -22,7 +22,7 @@ from cockpit.sources.logs.base import (
     CHUNK_SIZE,
     MAX_LINE_BYTES,
     Backoff,
-    LogLine,
+    LogRow,
     LogSink,
     LogSource,
     NotConfigured,
@@ -48,7 +48,7 @@ PARTIAL_AFTER = 1.0
 class Decoder(Protocol):
     """Raw lines of one stream -> log lines (see :class:`StreamDecoder`)."""
 
-    def decode(self, raws: list[bytes], received: float) -> list[LogLine]:
+    def decode(self, raws: list[bytes], received: float) -> list[LogRow]:
         """Decode a batch of raw lines."""
         ...
 

@@ -65,8 +65,8 @@ class LineFilter:
         return not (self.include or self.exclude or self._min_rank)
 
     def matches(self, line: LogRow) -> bool:
-        """Whether ``line`` (a :class:`LogLine` or its plain tuple) is shown."""
-        return self.matches_text(line[1], line[3])
+        """Whether ``line`` is shown."""
+        return self.matches_text(line.text, line.level)
 
     def matches_text(self, text: str, level: str | None = None) -> bool:
         """Whether sanitized ``text`` at ``level`` is shown."""
@@ -89,15 +89,15 @@ class LineFilter:
             return batch
         if self._min_rank:
             rank = self._min_rank
-            batch = [line for line in batch if level_rank(line[3] or "INFO") >= rank]
+            batch = [line for line in batch if level_rank(line.level or "INFO") >= rank]
         for pattern in self.include:
             if not batch:
                 break
-            batch = [batch[i] for i in pattern.matching([line[1] for line in batch])]
+            batch = [batch[i] for i in pattern.matching([line.text for line in batch])]
         for pattern in self.exclude:
             if not batch:
                 break
-            hidden = set(pattern.matching([line[1] for line in batch]))
+            hidden = set(pattern.matching([line.text for line in batch]))
             if hidden:
                 batch = [line for i, line in enumerate(batch) if i not in hidden]
         return batch

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from cockpit.sources.logs.base import (
     TAIL_ALL,
     Backoff,
-    LogLine,
+    LogRow,
     LogSource,
     NotConfigured,
     StreamOptions,
@@ -66,9 +66,9 @@ class JournalDecoder:
         self.cursor: str | None = None
         self._text = StreamDecoder(source, max_len=max_len)
 
-    def decode(self, raws: list[bytes], received: float) -> list[LogLine]:
+    def decode(self, raws: list[bytes], received: float) -> list[LogRow]:
         """Decode a batch of journalctl output lines."""
-        out: list[LogLine] = []
+        out: list[LogRow] = []
         for raw in raws:
             entry = json_object(raw) if raw[:1] == b"{" else None
             if entry is None:

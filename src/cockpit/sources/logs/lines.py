@@ -1,4 +1,4 @@
-"""From raw chunks to :class:`LogLine`: bounded line splitting, then sanitize, time and level.
+"""From raw chunks to :class:`LogRow`: bounded line splitting, then sanitize, time and level.
 
 Every source does ``decoder.decode(splitter.feed(chunk), received)`` per chunk it reads, with one
 splitter and decoder per stream (stdout and stderr each keep their own partial line).
@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from cockpit.sources.logs.base import MAX_LINE, MAX_LINE_BYTES, LogLine
+from cockpit.sources.logs.base import MAX_LINE, MAX_LINE_BYTES, LogRow
 from cockpit.sources.logs.levels import detect_level, normalise_level
 from cockpit.sources.logs.timestamps import parse_prefix, parse_value
 from cockpit.text.sanitize import sanitize, strip_sgr
@@ -111,7 +111,7 @@ class LineSplitter:
 
 
 class StreamDecoder:
-    """Raw lines of one stream -> :class:`LogLine` (sanitized, with time, level and origin).
+    """Raw lines of one stream -> :class:`LogRow` (sanitized, with time, level and origin).
 
     Time: an RFC 3339 prefix, or a JSON ``time``/``timestamp``/``ts`` field; a line without one
     takes the latest time read earlier in the stream (it is most likely the rest of that entry,
@@ -135,17 +135,17 @@ class StreamDecoder:
         self._last_ts: float | None = None
         self._last_level: str | None = None
 
-    def decode(self, raws: list[bytes], received: float) -> list[LogLine]:
+    def decode(self, raws: list[bytes], received: float) -> list[LogRow]:
         """Decode a batch of raw lines received at ``received`` (epoch seconds)."""
         texts = _plain_batch(raws, self.max_len)
         if texts is None:
             return [self.line(raw, received) for raw in raws]
         return self._decode_plain(texts, received)
 
-    def _decode_plain(self, texts: list[str], received: float) -> list[LogLine]:
+    def _decode_plain(self, texts: list[str], received: float) -> list[LogRow]:
         # The same rules as `line`, for a batch with nothing to sanitize: in one loop, without
         # a call per line for what is the same every time. A flood is mostly such batches.
-        out: list[LogLine] = []
+        out: list[LogRow] = []
         append = out.append
         source, stream, origin = self.source, self.stream, self.origin
         last_ts, last_level = self._last_ts, self._last_level
@@ -182,7 +182,7 @@ class StreamDecoder:
         ts: float | None = None,
         level: str | None = None,
         origin: str | None = None,
-    ) -> LogLine:
+    ) -> LogRow:
         """Decode one raw line; ``ts``/``level``/``origin`` override what the text says."""
         text = sanitize(raw, max_len=self.max_len)
         dropped = getattr(raw, "dropped", 0)
@@ -214,12 +214,12 @@ class StreamDecoder:
         else:
             ts = self._last_ts = own_ts
         self._last_level = level
-        return LogLine(
+        return LogRow(
             self.source, text, ts, level, self.stream, origin if origin is not None else self.origin
         )
 
 
-_new_line = functools.partial(tuple.__new__, LogLine)
+_new_line = functools.partial(tuple.__new__, LogRow)
 _PLAIN = bytes(range(0x20, 0x7F)) + b"\n"
 """Printable ASCII, and the newlines that join a batch: text the sanitizer leaves as it is."""
 
@@ -291,6 +291,6 @@ def make_line(
     received: float,
     stream: str | None = None,
     origin: str | None = None,
-) -> LogLine:
+) -> LogRow:
     """Decode a single line with no stream context (no inheritance from earlier lines)."""
     return StreamDecoder(source, stream=stream, origin=origin).line(raw, received)

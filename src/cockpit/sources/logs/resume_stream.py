@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from cockpit.sources.logs.base import MAX_LINE, LogLine
+from cockpit.sources.logs.base import MAX_LINE, LogRow
 from cockpit.sources.logs.lines import StreamDecoder
 
 _STAMP = re.compile(
@@ -158,7 +158,7 @@ def first_since(explicit: float | None, back: float | None, started: float) -> f
 
 
 class StampedDecoder:
-    """Lines stamped by their backend -> :class:`LogLine`, without what a resume repeats.
+    """Lines stamped by their backend -> :class:`LogRow`, without what a resume repeats.
 
     One :class:`StreamDecoder` per stream name (stdout, stderr, or None), all sharing one
     :class:`ResumeFilter`; the backend's time is each line's ``ts``.
@@ -180,9 +180,9 @@ class StampedDecoder:
 
     def decode(
         self, items: Iterable[tuple[str | None, int | None, bytes]], received: float
-    ) -> list[LogLine]:
+    ) -> list[LogRow]:
         """Decode (stream, nanoseconds, line) triples; replays are left out."""
-        out: list[LogLine] = []
+        out: list[LogRow] = []
         for stream, ns, raw in items:
             key = raw if stream is None else stream.encode() + b"\0" + raw
             if not self.resume.admit(ns, key):

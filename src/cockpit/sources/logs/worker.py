@@ -4,10 +4,9 @@ Reading, splitting, sanitizing and classifying a flood of lines costs Python tim
 the UI's process that time would be taken from the UI thread through the interpreter lock. Here
 it runs on another core, and the cockpit only unpickles tuples.
 
-Frames (see :mod:`cockpit.sources.frames`) to the worker: first ``(entries, env_name,
-base_dir, environment)``, then ``("stop",)``. From the worker: ``("status", name, state value,
-reason)``; ``("lines", [(source, text, ts, level, stream, origin), ...], {source: count})``
-with the lines of several sources merged by time; ``("dropped", {source: count})``.
+Records (see :mod:`cockpit.sources.messages`): set up with a ``LogsSetup``, it takes no command
+but ``Stop`` and sends ``Lines`` (the lines of several sources merged by time, as plain tuples),
+``StatusChanged`` after the lines that came before it, and ``Dropped``.
 
 Back-pressure: while more than :data:`QUEUE_LIMIT` bytes wait for the cockpit, the worker waits
 too, and so its sources stop reading (a command's pipe fills and the command blocks, a file is
@@ -21,17 +20,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import sys
 import time
-from pathlib import Path
-from typing import IO, Any
 
-from cockpit.sources.frames import FrameWriter, read_frame
-from cockpit.sources.logs.base import LogLine, LogSource, NotConfigured, SourceState
+from cockpit.sources.frames import FrameWriter
+from cockpit.sources.logs.base import (
+    LogRow,
+    LogSource,
+    NotConfigured,
+    SourceState,
+    plain_rows,
+)
 from cockpit.sources.logs.filters import LineFilter
 from cockpit.sources.logs.merge import merge_by_time
-from cockpit.sources.worker_process import read_setup
+from cockpit.sources.messages import Dropped, Lines, LogsSetup, StatusChanged, UnexpectedMessage
+from cockpit.sources.worker_child import Parent, run_child
 
 FLUSH_SECONDS = 0.02
 """Longest a line waits in the worker before it is sent (fewer, larger frames under load)."""
@@ -48,21 +51,21 @@ class Batcher:
     """Collects lines from every source and writes them as few, large frames."""
 
     def __init__(
-        self, out: IO[bytes], queue_limit: int = QUEUE_LIMIT, max_wait: float = MAX_WAIT
+        self, writer: FrameWriter, queue_limit: int = QUEUE_LIMIT, max_wait: float = MAX_WAIT
     ) -> None:
-        self.writer = FrameWriter(out)
+        self.writer = writer
         self.queue_limit = queue_limit
         self.max_wait = max_wait
-        self.rows: list[tuple[Any, ...]] = []
+        self.rows: list[LogRow] = []
         self.counts: dict[str, int] = {}
         self._mixed = False
         self._timer: asyncio.TimerHandle | None = None
 
-    def add(self, name: str, batch: list[LogLine]) -> None:
+    def add(self, name: str, batch: list[LogRow]) -> None:
         """Take a batch of one source's lines."""
         if not batch:
             return
-        self.rows.extend(map(tuple, batch))
+        self.rows += batch
         self.counts[name] = self.counts.get(name, 0) + len(batch)
         # Lines of several sources or pods are merged by time before they leave.
         self._mixed = self._mixed or len(self.counts) > 1 or batch[0].origin is not None
@@ -89,7 +92,7 @@ class Batcher:
         """Send what is collected; wait for the cockpit if it is far behind."""
         if self.rows:
             rows = merge_by_time(self.rows) if self._mixed else self.rows
-            self.writer.put(("lines", rows, self.counts), weight=self.counts)
+            self.writer.put(Lines(plain_rows(rows), self.counts), weight=self.counts)
             self.rows, self.counts, self._mixed = [], {}, False
         self._settle()
         if self.writer.queued_bytes:
@@ -98,7 +101,7 @@ class Batcher:
     def status(self, name: str, state: SourceState, reason: str) -> None:
         """Send a source's new state (after the lines that came before it)."""
         self.flush()
-        self.writer.put(("status", name, state.value, reason))
+        self.writer.put(StatusChanged(name, state, reason))
 
     def _settle(self) -> None:
         writer = self.writer
@@ -111,7 +114,7 @@ class Batcher:
             if left <= 0:
                 dropped = writer.discard()
                 if dropped:
-                    writer.put(("dropped", dropped))
+                    writer.put(Dropped(dropped))
                 return
             writer.wait(min(left, 0.05))
 
@@ -123,7 +126,7 @@ class _Sink:
         # The entry's own `filter:` / `exclude:` (its `| grep`): lines it hides never leave.
         self._filter = line_filter
 
-    def lines(self, batch: list[LogLine]) -> None:
+    def lines(self, batch: list[LogRow]) -> None:
         if self._filter is not None:
             batch = self._filter.apply(batch)
         self._batcher.add(self._name, batch)
@@ -144,16 +147,17 @@ async def _run_one(
         sink.status(SourceState.ERROR, f"{type(exc).__name__}: {exc}")
 
 
-async def serve(commands: int, out: IO[bytes], setup: tuple[Any, ...]) -> None:
-    """Build and run the sources until told to stop or the parent goes away."""
+async def serve(parent: Parent, setup: LogsSetup) -> None:
+    """Build and run the sources until told to stop or the cockpit goes away."""
     from cockpit.sources.logs.factory import build_source
 
-    entries, env_name, base_dir, environment = setup
-    batcher = Batcher(out)
+    batcher = Batcher(parent.writer)
     tasks: list[asyncio.Task[None]] = []
-    for entry in entries:
+    for entry in setup.entries:
         try:
-            source = build_source(entry, env_name, Path(base_dir), environment=environment)
+            source = build_source(
+                entry, setup.env_name, setup.base_dir, environment=setup.environment
+            )
             # Patterns were checked when the config was loaded; FilterError cannot happen here.
             line_filter = LineFilter(include=entry.filter, exclude=entry.exclude)
         except NotConfigured as exc:
@@ -163,12 +167,11 @@ async def serve(commands: int, out: IO[bytes], setup: tuple[Any, ...]) -> None:
             tasks.append(asyncio.create_task(_run_one(source, batcher)))
         else:
             tasks.append(asyncio.create_task(_run_one(source, batcher, line_filter)))
-    parent = os.getppid()
     try:
-        while os.getppid() == parent:
-            message = read_frame(commands, 0)
-            if message is not None and message[0] == "stop":
-                return
+        while True:
+            command = parent.receive(0)
+            if command is not None:
+                raise UnexpectedMessage(command)
             await asyncio.sleep(COMMAND_POLL)
             batcher.flush()
     finally:
@@ -181,14 +184,7 @@ async def serve(commands: int, out: IO[bytes], setup: tuple[Any, ...]) -> None:
 
 def main() -> int:
     """Entry point of the worker process."""
-    commands = sys.stdin.fileno()
-    out = sys.stdout.buffer
-    sys.stdout = sys.stderr  # stdout carries frames only
-    try:
-        asyncio.run(serve(commands, out, read_setup(commands)))
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
-        return 0
-    return 0
+    return run_child(serve, LogsSetup)
 
 
 if __name__ == "__main__":

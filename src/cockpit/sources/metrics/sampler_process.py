@@ -4,64 +4,45 @@ Listing every process with psutil costs tens of milliseconds of Python each seco
 process that time is taken from the UI thread through the interpreter lock (measured: key-press
 p95 from ~11 ms to ~48 ms on an idle screen); here it costs the UI one small unpickle a second.
 
-Frames (see :mod:`cockpit.sources.frames`) to the process: first ``(interval, limit)``, then
-``("stop",)``. From it: ``("sample", HostSample, list[ProcessInfo])`` or ``("error", reason)``.
+Records (see :mod:`cockpit.sources.messages`): set up with a ``SamplerSetup``, it sends a
+``Sample`` every interval; it takes no command but ``Stop``. A reading that fails ends it with
+``Failed``, as any crash does.
 
     python -m cockpit.sources.metrics.sampler_process
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 import time
-from typing import IO
 
-from cockpit.sources.frames import read_frame, write_frame
-from cockpit.sources.worker_process import read_setup
+from cockpit.sources.messages import Sample, SamplerSetup, UnexpectedMessage
+from cockpit.sources.worker_child import Parent, run_child
 
 
-def serve(commands: int, out: IO[bytes], interval: float, limit: int) -> None:
-    """Sample every ``interval`` seconds until told to stop or the parent goes away."""
+def serve(parent: Parent, setup: SamplerSetup) -> None:
+    """Sample every ``setup.interval`` seconds until told to stop or the cockpit goes away."""
     from cockpit.sources.metrics.host import HostSampler
     from cockpit.sources.metrics.processes import ProcessSampler
 
+    # A setup is pickled data: numbers of the wrong kind fail here, with a clear reason.
+    interval, limit = float(setup.interval), int(setup.limit)
     host = HostSampler()
     processes = ProcessSampler()
     processes.top(limit)  # primes per-process CPU counters: the first reading has none
-    parent = os.getppid()
     next_at = time.monotonic() + min(interval, 0.25)
-    while os.getppid() == parent:
-        message = read_frame(commands, max(next_at - time.monotonic(), 0))
-        if message is not None:
-            if message[0] == "stop":
-                return
-            continue
+    while True:
+        # Waiting for a command is the pause between samples.
+        command = parent.receive(max(next_at - time.monotonic(), 0))
+        if command is not None:
+            raise UnexpectedMessage(command)
         next_at = time.monotonic() + interval
-        try:
-            write_frame(out, ("sample", host.sample(), processes.top(limit)))
-        except (BrokenPipeError, EOFError):
-            raise
-        except Exception as exc:  # a reading that fails must not end the sampling
-            write_frame(out, ("error", f"{type(exc).__name__}: {exc}"))
+        parent.send(Sample(host.sample(), processes.top(limit)))
 
 
 def main() -> int:
     """Entry point of the sampling process."""
-    commands = sys.stdin.fileno()
-    out = sys.stdout.buffer
-    sys.stdout = sys.stderr  # stdout carries frames only
-    try:
-        interval, limit = read_setup(commands)
-        serve(commands, out, float(interval), int(limit))
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
-        return 0
-    except Exception as exc:  # a reason for the Metrics pane, not a traceback nobody sees
-        with contextlib.suppress(OSError):
-            write_frame(out, ("error", f"{type(exc).__name__}: {exc}"))
-        return 1
-    return 0
+    return run_child(serve, SamplerSetup)
 
 
 if __name__ == "__main__":
