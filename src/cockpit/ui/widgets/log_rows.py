@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len, get_character_cell_size
 
+from cockpit.feeds.log_format import PREFIX_SEPARATOR
 from cockpit.sources.logs.base import LogRow
-from cockpit.ui.widgets.log_highlight import PREFIX_SEPARATOR
 from cockpit.ui.widgets.log_view import Piece, Row
 
 MIN_WRAP = 20

@@ -16,12 +16,13 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from cockpit.domain.patterns import FilterError
+from cockpit.feeds.log_format import PREFIX_SEPARATOR
 from cockpit.feeds.logs import LogFeed
 from cockpit.sources.logs.base import LogRow
 from cockpit.sources.logs.filters import LineFilter
 from cockpit.text.sanitize import plain, sanitize, strip_sgr
 from cockpit.ui.input_history import InputHistory
-from cockpit.ui.widgets.log_highlight import PREFIX_SEPARATOR, LogHighlighter
+from cockpit.ui.widgets.log_highlight import LogHighlighter
 from cockpit.ui.widgets.log_rows import spread_rows
 from cockpit.ui.widgets.log_status import fit_status, grep_label, source_badges, why_empty
 from cockpit.ui.widgets.log_view import LogView, Row
