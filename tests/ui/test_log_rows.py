@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 from rich.cells import cell_len
 
+from cockpit.feeds.log_format import LogFormat
+from cockpit.feeds.log_query import LogQuery
 from cockpit.sources.logs.base import LogRow
-from cockpit.ui.widgets.log_rows import MIN_WRAP, spread_rows
+from cockpit.ui.widgets.log_rows import MIN_WRAP, RowShape, spread_rows
 from cockpit.ui.widgets.log_view import Piece
 
 
@@ -62,3 +66,34 @@ def test_pretty_json_without_wrapping() -> None:
     rows = spread_rows([line], pretty, prefix_cells=6, pretty_json=True, wrap_width=None)
     assert _texts(rows) == ["api │ {", '    │   "a": 1', "    │ }"]
     assert isinstance(rows[0], Piece) and rows[0].line is line
+
+
+def test_a_shape_filters_then_spreads_only_when_asked() -> None:
+    lines = [_line("INFO ok"), _line("ERROR " + "word " * 20), _line("ERROR short")]
+    errors = LogQuery(include="ERROR")
+    plain = RowShape(errors, LogFormat(name_width=3))
+    assert plain.rows(lines) == [lines[1], lines[2]]  # lines, formatted only when painted
+    assert not plain.costly
+    wrapped = RowShape(errors, LogFormat(name_width=3), wrap_width=30)
+    assert wrapped.costly
+    rows = wrapped.rows(lines)
+    assert isinstance(rows[0], Piece) and rows[0].line is lines[1] and rows[-1] is lines[2]
+
+
+def test_split_cuts_at_the_anchor_line_itself() -> None:
+    lines = [_line(f"INFO line {i}") for i in range(6)]
+    shape = RowShape(LogQuery().hiding({"nobody"}), LogFormat())
+    before, after = shape.split(lines, lines[4])
+    assert (before, after) == (lines[:4], lines[4:])
+    assert shape.split(lines, None) == (lines, [])
+    # An anchor no longer held: everything comes before it.
+    assert shape.split(lines, _line("INFO line 4")) == (lines, [])
+
+
+def test_take_makes_rows_in_order_and_leaves_the_rest_waiting() -> None:
+    pending = deque(_line(f"{'ERROR' if i % 2 else 'INFO'} {i}") for i in range(100))
+    shape = RowShape(LogQuery(include=r"ERROR \d+"))
+    assert shape.take(pending, 0.0) == [] and len(pending) == 100  # no time, nothing taken
+    rows = shape.take(pending, 10.0)
+    assert [row[1] for row in rows] == [f"ERROR {i}" for i in range(1, 100, 2)]
+    assert not pending

@@ -11,8 +11,8 @@ from rich.text import Text
 from textual.color import Color, ColorParseError
 
 from cockpit.config.themes import LOG_SOURCE_COLOURS, STATUS_VARIABLES
+from cockpit.feeds.log_format import PREFIX_SEPARATOR
 
-PREFIX_SEPARATOR = " │ "
 _LEVELS = re.compile(r"\b(FATAL|CRITICAL|ERROR|ERR|WARNING|WARN)\b", re.IGNORECASE)
 
 

@@ -3,21 +3,86 @@
 A line that stays on one row is kept as it came (a plain tuple, formatted only when painted);
 a spread line becomes ready-made text rows, continuation rows indented under the message. Its
 first row is a :class:`Piece` that knows the line (the rows below it are plain text: a view
-finds a row's line by looking up to the nearest piece).
+finds a row's line by looking up to the nearest piece). A :class:`RowShape` puts the query, the
+format and the width together: the rows a batch of lines shows as.
 """
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from rich.cells import cell_len, get_character_cell_size
 
+from cockpit.feeds.log_format import PREFIX_SEPARATOR, LogFormat
+from cockpit.feeds.log_query import LogQuery
 from cockpit.sources.logs.base import LogRow
-from cockpit.ui.widgets.log_highlight import PREFIX_SEPARATOR
 from cockpit.ui.widgets.log_view import Piece, Row
 
 MIN_WRAP = 20
 """Narrowest text column a wrapped line is cut to (a narrower view scrolls sideways instead)."""
+FILTER_SLICE = 32
+"""Lines filtered at a time within a frame's budget (see :meth:`RowShape.take`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowShape:
+    """How lines become rows: which are shown, how each reads, how wide a row may be.
+
+    A new shape is made whenever one of them changes; a re-render in a thread keeps the shape
+    it started with.
+
+    Attributes:
+        query: Which lines are shown.
+        fmt: How a line reads.
+        wrap_width: Cells of the view a row may take, or None to leave long lines whole.
+    """
+
+    query: LogQuery = field(default_factory=LogQuery)
+    fmt: LogFormat = field(default_factory=LogFormat)
+    wrap_width: int | None = None
+
+    @property
+    def costly(self) -> bool:
+        """Rows of a big buffer may take a while (a regular expression, wrap, pretty JSON)."""
+        return self.query.costly or self.wrap_width is not None or self.fmt.pretty_json
+
+    def rows(self, lines: list[LogRow]) -> Sequence[Row]:
+        """The rows ``lines`` show as: filtered; pretty JSON and wrapped lines over several rows."""
+        lines = self.query.apply(lines)
+        fmt = self.fmt
+        if not (fmt.pretty_json or self.wrap_width is not None):
+            return lines
+        return spread_rows(
+            lines,
+            fmt.line,
+            prefix_cells=fmt.prefix_cells,
+            pretty_json=fmt.pretty_json,
+            wrap_width=self.wrap_width,
+        )
+
+    def split(
+        self, lines: list[LogRow], anchor: LogRow | None
+    ) -> tuple[Sequence[Row], Sequence[Row]]:
+        """The rows of the lines before ``anchor`` (one of them, the same object) and from it on."""
+        split = len(lines)
+        if anchor is not None:
+            split = next((i for i, line in enumerate(lines) if line is anchor), len(lines))
+        return self.rows(lines[:split]), self.rows(lines[split:])
+
+    def take(self, pending: deque[LogRow], budget: float) -> list[Row]:
+        """Rows of the lines taken from the front of ``pending`` within ``budget`` seconds.
+
+        A regular expression may take milliseconds a line: what is left waits for the next call.
+        """
+        deadline = time.perf_counter() + budget
+        rows: list[Row] = []
+        while pending and time.perf_counter() < deadline:
+            chunk = [pending.popleft() for _ in range(min(FILTER_SLICE, len(pending)))]
+            rows.extend(self.rows(chunk))
+        return rows
 
 
 def spread_rows(

@@ -6,11 +6,12 @@ about each source is decided in one place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 
 from rich.text import Text
 
 from cockpit.config.themes import STATUS_VARIABLES
+from cockpit.feeds.log_query import LogQuery
 from cockpit.feeds.logs import LogFeed, SourceView
 from cockpit.sources.logs.base import ROTATED, SourceState
 from cockpit.text.age import format_age
@@ -51,7 +52,7 @@ def count_label(n: int) -> str:
 
 def source_badges(
     statuses: Iterable[SourceView],
-    hidden: set[str],
+    hidden: Set[str],
     greps: dict[str, str],
     now: float,
     variables: Mapping[str, str] = STATUS_VARIABLES,
@@ -89,6 +90,52 @@ def source_badges(
                 badges.append(f" ({reason})", style="dim")
         badges.append("  ")
     return badges
+
+
+def status_tail(
+    query: LogQuery,
+    *,
+    follow: bool,
+    new_while_paused: int,
+    dropped: int,
+    filtering: bool,
+    search_at: tuple[int, int] | None,
+    error_style: str,
+) -> Text:
+    """What the operator must never miss: lost lines, a filter at work, a pause, the filters.
+
+    Args:
+        query: The filters and the search term in force.
+        follow: Following the newest line (else paused).
+        new_while_paused: Lines arrived since the pause.
+        dropped: Lines the feed had to drop.
+        filtering: Lines are waiting for a costly filter.
+        search_at: (current match, matches) of the last step through the search, if any.
+        error_style: How the dropped count is drawn.
+    """
+    tail = Text()
+    if dropped:
+        tail.append(f"dropped {dropped}  ", style=error_style)
+    if filtering:
+        tail.append("filtering…  ", style="bold")
+    if follow:
+        tail.append("FOLLOW", style="bold")
+    else:
+        tail.append(f"PAUSED +{new_while_paused} new (f/End)", style="bold reverse")
+    for label, value in (
+        ("filter", query.include),
+        ("exclude", query.exclude),
+        ("level", query.level or ""),
+    ):
+        if value:
+            tail.append(f"  {label}:{value}", style="italic")
+    if query.search:
+        found = ""
+        if search_at is not None:
+            at, hits = search_at
+            found = f" {at}/{hits}" if hits else " (no match)"
+        tail.append(f"  search:{query.search}{found}", style="italic")
+    return tail
 
 
 def fit_status(badges: Text, tail: Text, width: int) -> Text:
