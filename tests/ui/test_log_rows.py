@@ -14,7 +14,7 @@ from cockpit.ui.widgets.log_view import Piece
 
 
 def _line(text: str, origin: str | None = None) -> LogRow:
-    return ("api", text, 0.0, None, None, origin)
+    return LogRow("api", text, 0.0, None, None, origin)
 
 
 def _format(line: LogRow) -> str:

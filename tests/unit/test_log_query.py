@@ -12,7 +12,7 @@ from cockpit.sources.logs.base import LogRow
 
 
 def _row(text: str, source: str = "api", level: str | None = None) -> LogRow:
-    return (source, text, 0.0, level, None, None)  # a plain tuple, as the worker sends it
+    return LogRow(source, text, 0.0, level, None, None)
 
 
 BATCH = [

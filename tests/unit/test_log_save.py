@@ -15,7 +15,7 @@ NOW = calendar.timegm((2026, 11, 22, 16, 30, 20, 0, 0, 0)) + 0.75
 
 
 def _row(text: str, source: str = "api", origin: str | None = None) -> LogRow:
-    return (source, text, NOW, None, None, origin)
+    return LogRow(source, text, NOW, None, None, origin)
 
 
 def test_the_shown_lines_are_saved_formatted(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ class LogQuery:
 
     def matches(self, row: LogRow) -> bool:
         """Whether ``row`` is shown (what :meth:`apply` decides for a batch)."""
-        return row[0] not in self.hidden_sources and self.line_filter.matches(row)
+        return row.source not in self.hidden_sources and self.line_filter.matches(row)
 
     def apply(self, batch: list[LogRow]) -> list[LogRow]:
         """The rows of ``batch`` that are shown, in order.
@@ -66,7 +66,7 @@ class LogQuery:
         """
         hidden = self.hidden_sources
         if hidden:
-            batch = [row for row in batch if row[0] not in hidden]
+            batch = [row for row in batch if row.source not in hidden]
         return self.line_filter.apply(batch)
 
     def value(self, what: str) -> str:

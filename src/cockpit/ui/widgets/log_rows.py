@@ -110,8 +110,8 @@ def spread_rows(
         if room is not None and not pretty_json:
             # Most lines fit: decided without formatting them. A pod name may lengthen the
             # prefix; a character takes two cells at most, one when the text is ASCII.
-            body = line[1]
-            limit = room if line[5] is None else room - len(line[0]) - len(line[5]) - 1
+            body = line.text
+            limit = room if line.origin is None else room - len(line.source) - len(line.origin) - 1
             if 2 * len(body) <= limit or (len(body) <= limit and body.isascii()):
                 rows.append(line)
                 continue
