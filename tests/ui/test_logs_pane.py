@@ -491,3 +491,24 @@ async def test_empty_view_says_why_in_full(make_app: AppFactory, tmp_path: Path)
         assert painted.startswith("✖ kube: error for")
         # The whole reason, wrapped, where the status line above can show only its start.
         assert " ".join(reason.split()) in " ".join(painted.split())
+
+
+async def test_clearing_a_filter_while_it_runs_in_a_thread_keeps_lines_coming(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    log_file = tmp_path / "app.log"
+    _append(log_file, *(f"INFO request id={i} took {i % 97} ms" for i in range(3000)))
+    source = {"name": "app", "file": {"path": str(log_file), "tail": 3000}}
+    config = {"environments": {"local": {}}, "logs": [source]}
+    async with _logs(make_app, config, (160, 45), 3000) as (_app, pilot, pane, view):
+        # A regular expression over 3000 lines goes to a thread; cleared in the same breath
+        # (synchronously, before the thread can answer): its late result is dropped, and new
+        # lines must not wait for it for ever.
+        pane.log_query = pane.log_query.edited("filter", "/id=\\d+7 /")
+        pane._rerender()
+        assert pane._filtering
+        pane.log_query = pane.log_query.edited("filter", "")
+        pane._rerender()
+        _append(log_file, "ERROR after the filter was cleared")
+        await _until(pilot, lambda: "after the filter was cleared" in (view.lines or [""])[-1])
+        assert not pane._filtering

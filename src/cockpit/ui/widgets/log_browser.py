@@ -131,6 +131,7 @@ class LogBrowserPane(Pane):
         self.buffer.clear()
         self._unfiltered.clear()
         self._generation += 1  # a re-filter of the old lines must not land here
+        self._filtering = False
         self._queue.clear()
         view = self._view
         view.clear()
@@ -169,6 +170,9 @@ class LogBrowserPane(Pane):
             self._render_status()
             self._rerender_in_thread(self._generation, shape, lines, anchor)
             return
+        # This one supersedes a re-filter still running in a thread (its result is dropped):
+        # lines must not go on waiting for it.
+        self._filtering = False
         self._show_rerendered(anchor, shape.split(lines, anchor))
 
     # A description of its own: by default Textual would repr() every argument (12 MB of lines).
