@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
 from cockpit.text.sanitize import plain
 from cockpit.ui import heap
@@ -19,11 +18,9 @@ from cockpit.ui.messages import (
     HostSampled,
     RetryRequested,
     StateWriteFailed,
-    WorkerFailed,
 )
-from cockpit.ui.shell import PANE_ORDER, CockpitShell
+from cockpit.ui.shell import CockpitShell
 from cockpit.ui.terminal import watch_for_hangup
-from cockpit.ui.trouble_news import TroubleNews
 from cockpit.ui.widgets.banner import EnvBanner
 from cockpit.ui.widgets.pane import Pane
 
@@ -32,6 +29,7 @@ if TYPE_CHECKING:
 
     from cockpit.config.environments import Environment
     from cockpit.ui.feed_supervisor import Feeds
+    from cockpit.ui.trouble_news import TroubleNews
 
 __all__ = ["AppContext", "CockpitApp", "StartupError"]
 
@@ -97,7 +95,7 @@ class CockpitApp(CockpitShell):
         self.startup_error: str | None = None
         self.env_name = context.environment if context else ""
         self._feeds: Feeds | None = None
-        self.news = TroubleNews(self)
+        self._news: TroubleNews | None = None
 
     @property
     def context(self) -> AppContext:
@@ -105,6 +103,15 @@ class CockpitApp(CockpitShell):
         if self._cockpit_context is None:
             raise RuntimeError("the cockpit has not finished starting")
         return self._cockpit_context
+
+    @property
+    def news(self) -> TroubleNews:
+        """What spreads trouble beyond the Health pane (made after the first frame)."""
+        if self._news is None:
+            from cockpit.ui.trouble_news import TroubleNews
+
+            self._news = TroubleNews(self)
+        return self._news
 
     @property
     def started(self) -> bool:
@@ -257,12 +264,6 @@ class CockpitApp(CockpitShell):
             for banner in self.query(EnvBanner):
                 banner.refresh()
 
-    @property
-    def closing(self) -> bool:
-        """Shutdown has begun: panes are being removed, data arriving now has nowhere to go."""
-        # Textual clears `_running` first thing on shutdown, before any widget is removed.
-        return not self._running
-
     def on_host_sampled(self, message: HostSampled) -> None:
         if self.closing:
             return
@@ -289,36 +290,12 @@ class CockpitApp(CockpitShell):
         self._stop_feeds()
         self.exit(0)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            self._worker_failed(event.worker)
-
-    def on_worker_failed(self, message: WorkerFailed) -> None:
-        self._worker_failed(message.worker)
-
     def on_state_write_failed(self, message: StateWriteFailed) -> None:
         # The banner is on every screen and layout: a lost write must not hide in one pane.
         warning = None if message.reason is None else f"NOT SAVED: {message.reason}"
         for banner in self.query(EnvBanner):  # none while shutting down
             banner.warning = warning or next(
                 (w for w in self.context.warnings if w.startswith("state")), None
-            )
-
-    def _worker_failed(self, worker: Worker[object]) -> None:
-        # One failure handler for every worker: the pane behind it shows the reason.
-        if self.closing:
-            return
-        pane_name = worker.group if worker.group in PANE_ORDER else None
-        reason = f"{type(worker.error).__name__}: {worker.error}"
-        if pane_name:
-            self.query_one(f"#{pane_name}", Pane).error = reason
-        else:
-            self.notify(
-                plain(reason, 1000),
-                title=worker.description or "background task",
-                severity="error",
-                timeout=10,
-                markup=False,
             )
 
     def action_retry(self) -> None:

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.events import Resize
 from textual.widgets import Tab, Tabs
+from textual.worker import Worker, WorkerState
 
 from cockpit.text.sanitize import plain
 from cockpit.ui.themes import register_themes, variable_defaults
@@ -23,6 +24,7 @@ from cockpit.ui.widgets.pane import Pane
 
 if TYPE_CHECKING:
     from cockpit.ui.command_line import Command
+    from cockpit.ui.messages import WorkerFailed
     from cockpit.ui.panes import Panes
 
 WIDE_MIN_WIDTH = 120
@@ -164,6 +166,38 @@ class CockpitShell(App[int]):
         if focused is not None:
             pane = next((a for a in focused.ancestors if isinstance(a, Pane)), pane)
         screen.maximized = pane
+
+    @property
+    def closing(self) -> bool:
+        """Shutdown has begun: panes are being removed, data arriving now has nowhere to go."""
+        # Textual clears `_running` first thing on shutdown, before any widget is removed.
+        return not self._running
+
+    # ---- failures -----------------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self._worker_failed(event.worker)
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        self._worker_failed(message.worker)
+
+    def _worker_failed(self, worker: Worker[object]) -> None:
+        # One failure handler for every worker: the pane behind it shows the reason.
+        if self.closing:
+            return
+        pane_name = worker.group if worker.group in PANE_ORDER else None
+        reason = f"{type(worker.error).__name__}: {worker.error}"
+        if pane_name:
+            self.query_one(f"#{pane_name}", Pane).error = reason
+        else:
+            self.notify(
+                plain(reason, 1000),
+                title=worker.description or "background task",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
 
     # ---- quitting and the command line --------------------------------------------------------
 
