@@ -512,3 +512,58 @@ async def test_clearing_a_filter_while_it_runs_in_a_thread_keeps_lines_coming(
         _append(log_file, "ERROR after the filter was cleared")
         await _until(pilot, lambda: "after the filter was cleared" in (view.lines or [""])[-1])
         assert not pane._filtering
+
+
+async def test_every_source_failing_is_drawn_as_a_failure(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    from cockpit.ui.widgets.log_status import source_badges
+
+    config = {
+        "environments": {"prod": {}},
+        "logs": [
+            {"name": "api", "command": {"argv": [str(tmp_path / "no-such-program")]}},
+            {"name": "kube", "kubernetes": {"deployment": "api"}},
+        ],
+    }
+    app = make_app(config, environment="prod", feeds=FeedSupervisor)
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(LogsPane)
+        await _until(pilot, lambda: pane.error is not None)
+        assert pane.has_class("-error")
+        assert pane.error.startswith("every log source is failing: ")  # type: ignore[union-attr]
+        assert "error" in str(pane.border_subtitle)
+        feed = pane.feed
+        assert feed is not None
+        badges = source_badges(
+            feed.statuses.values(), set(), {}, feed.clock(), pane.app.get_css_variables()
+        )
+        red = pane.app.get_css_variables()["status-down"].lower()
+        spans = [s for s in badges.spans if "✖" in badges.plain[s.start : s.end]]
+        assert spans and all(red in str(s.style).lower() for s in spans)
+
+
+async def test_esc_clears_the_filters_and_j_k_g_G_move(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    log_file = tmp_path / "app.log"
+    _append(log_file, *(f"INFO line {i}" for i in range(199)), "ERROR the last one")
+    source = {"name": "app", "file": {"path": str(log_file), "tail": 200}}
+    config = {"environments": {"local": {}}, "logs": [source]}
+    async with _logs(make_app, config, (160, 45), 200) as (_app, pilot, pane, view):
+        await pilot.press("slash", *"ERROR", "enter", "l")
+        await _until(pilot, lambda: view.line_count == 1)
+        view.focus()
+        await pilot.press("escape")
+        await _until(pilot, lambda: view.line_count == 200)
+        assert not pane.log_query.include and pane.log_query.level is None
+        assert pane.follow
+        await pilot.press("g")
+        await pilot.pause()
+        assert view.scroll_y == 0 and not pane.follow
+        await pilot.press("j", "j", "k")
+        await pilot.pause()
+        assert view.scroll_y == 1
+        await pilot.press("G")
+        await _until(pilot, lambda: pane.follow)
+        assert view.scroll_y == view.max_scroll_y

@@ -41,6 +41,8 @@ _WORDS = {
 #   ERROR, WARN ...     (upper-case words: most frameworks)
 #   error: ..., [warn]  (lower-case only at the very start or in brackets, so prose is not read
 #                        as a level: "no error found" stays unlevelled)
+#   Traceback (most recent call last), Out of memory, OOMKilled, panic:, Segmentation fault,
+#   Exception in thread, fatal error:   (crashes that carry no level word: ERROR)
 _DETECT = re.compile(
     r"(?i:\b(?:level|lvl|severity|loglevel|levelname)[\"']?\s*[=:]\s*[\"']?)(?P<kv>[A-Za-z]+)"
     r"|\A(?P<klog>[IWEF])\d{4} \d\d:\d\d:\d\d"
@@ -48,6 +50,8 @@ _DETECT = re.compile(
     r"|DEBUG|TRACE)\b"
     r"|\A[\[(<]?(?P<lead>(?i:fatal|critical|error|warning|warn|notice|info|debug|trace))\b"
     r"|\[(?P<bracket>(?i:emerg|alert|crit|error|warn|warning|notice|info|debug))\]"
+    r"|(?P<crash>Traceback \(most recent call last\)|\bOut of memory\b|\bOOMKilled\b"
+    r"|\Apanic: |\bSegmentation fault\b|\AException in thread |\bfatal error: )"
 )
 _UPPER_WORDS = {
     word: _WORDS[word]
@@ -117,6 +121,8 @@ def detect_level(text: str, start: int = 0) -> str | None:
     m = _DETECT.search(head)
     if m is None:
         return None
+    if m.lastgroup == "crash":
+        return "ERROR"
     word = m.group(m.lastgroup or "kv")
     return _WORDS.get(word.upper())
 

@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 
 from textual import work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 
 from cockpit.domain.patterns import FilterError
@@ -306,6 +307,15 @@ class LogBrowserPane(Pane):
         self._input.close()
         self.remove_class("-editing", "-input-error")
         self._view.focus()
+
+    def action_clear_filters(self) -> None:
+        """Esc: show every line again (filter, exclude, level, search); else Esc goes on."""
+        query = self.log_query
+        if not (query.include or query.exclude or query.level or query.search):
+            raise SkipAction()  # nothing to clear: a zoomed pane is restored instead
+        self.log_query = dataclasses.replace(query, include="", exclude="", level=None, search="")
+        self._search_from, self._search_at = -1, None
+        self._rerender()
 
     def action_cycle_level(self) -> None:
         """ALL -> INFO+ -> WARN+ -> ERROR -> ALL."""

@@ -50,6 +50,21 @@ def count_label(n: int) -> str:
     return f"{n / 1_000_000:.2f}M"
 
 
+QUIET_AFTER = 30.0
+"""Seconds without a line after which a live source's badge says how long it has been quiet."""
+
+
+def all_failing(statuses: Iterable[SourceView]) -> str | None:
+    """Why the pane has nothing to follow, when every source has failed; else None."""
+    views = list(statuses)
+    failed = [s for s in views if s.state is SourceState.ERROR]
+    if not views or len(failed) < len(views):
+        return None
+    first = failed[0]
+    more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+    return f"every log source is failing: {first.name}: {first.reason or 'error'}{more}"
+
+
 def source_badges(
     statuses: Iterable[SourceView],
     hidden: Set[str],
@@ -67,8 +82,11 @@ def source_badges(
         variables: The theme's variables, for each source's colour.
     """
     badges = Text()
+    error = variables.get("status-down", "red")
     for s in statuses:
         style = "dim strike" if s.name in hidden else colour_for(s.name, variables)
+        if s.state is SourceState.ERROR and s.name not in hidden:
+            style = f"bold {error}"  # a failure in the failure colour, never the source's
         badges.append(f"{STATE_GLYPH[s.state]} {s.name}", style=style)
         if s.lines:
             badges.append(f" {count_label(s.lines)}", style="dim")
@@ -78,6 +96,13 @@ def source_badges(
         if s.state is SourceState.LIVE and s.reason.startswith(ROTATED):
             # A rotation is worth knowing about (lines around it come from two files).
             badges.append(f" ↻ rotated {format_age(now - s.since)} ago", style="italic dim")
+        elif (
+            s.state is SourceState.LIVE
+            and s.last_line_at is not None
+            and now - s.last_line_at >= QUIET_AFTER
+        ):
+            # Following, but nothing for a while: a stopped writer must not look busy.
+            badges.append(f" quiet {format_age(now - s.last_line_at)}", style="italic dim")
         elif s.state is SourceState.ENDED:
             # The exact total matters once a source is done (e.g. a one-shot command).
             badges.append(f" ended · {s.lines} lines", style="italic")

@@ -13,10 +13,12 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from itertools import pairwise, repeat
 from operator import itemgetter
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -214,6 +216,15 @@ class LogView(ScrollView, can_focus=True):
         return self.prefix_cells + max(map(len, map(_TEXT, rows)))
 
     # ---- scrolling ------------------------------------------------------------------------------
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+        Binding("g", "scroll_home", "Oldest", show=False),
+        Binding("G", "scroll_end", "Newest, follow", show=False),
+        Binding("ctrl+d", "page_down", "Page down", show=False),
+        Binding("ctrl+u", "page_up", "Page up", show=False),
+    ]
 
     def action_scroll_end(self) -> None:
         """End: to the newest line, and ask to follow again."""

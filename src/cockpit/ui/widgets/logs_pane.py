@@ -18,6 +18,7 @@ from textual.widgets import Static
 from cockpit.feeds.logs import LogFeed
 from cockpit.ui.widgets.log_browser import LogBrowserPane
 from cockpit.ui.widgets.log_status import (
+    all_failing,
     fit_status,
     grep_label,
     source_badges,
@@ -70,12 +71,14 @@ class LogsPane(LogBrowserPane):
         Binding("w", "save", "Save shown lines", id="logs_save", show=False),
         Binding("o", "toggle_sources", "Choose sources", id="logs_sources", show=False),
         Binding("end", "follow", "Newest line, follow", show=False),
+        Binding("escape", "clear_filters", "Clear filters", id="logs_clear", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__(max_lines=MAX_LINES)
         self.feed: LogFeed | None = None
         self._message = ""
+        self._failing: str | None = None
         self._painted_at = 0.0
         self._dropped_shown = 0
         self._version_shown = -1
@@ -109,6 +112,7 @@ class LogsPane(LogBrowserPane):
     def attach(self, feed: LogFeed | None, note: str = "", terms: Iterable[str] = ()) -> None:
         """Show a new feed (environment switch); clears the view and follows the new one."""
         self.feed = feed
+        self._failing = self.error = None  # the new sources have not failed yet
         self._forget_lines(feed.names if feed else [], terms)
         self._message = note
         self._config_filters = {
@@ -184,6 +188,11 @@ class LogsPane(LogBrowserPane):
         variables = self.highlighter.variables
         hidden = self.hidden_sources
         badges = source_badges(feed.statuses.values(), hidden, self._config_filters, now, variables)
+        failing = all_failing(feed.statuses.values())
+        if failing != self._failing:
+            # Every source down: the pane is in error (red border, the reason, r retries).
+            self._failing = failing
+            self.error = failing
         if not feed.received:
             # Nothing to show yet: the view says why, in full (the badges may be cut).
             self._view.set_placeholder(why_empty(feed, now))
