@@ -255,7 +255,8 @@ async def test_json_lines_pretty_and_compact(make_app: AppFactory, tmp_path: Pat
         ]
         await pilot.press("J")
         assert view.lines == compact
-        assert compact[0] == 'app  │ {"level":"error","msg":"db down","retry":{"in":5}}'
+        # Compact: level and message first, the rest as key=value (logfmt-style).
+        assert compact[0] == 'app  │ ERROR  db down  retry={"in":5}'
 
 
 async def test_timestamps_show_each_lines_own_time_to_the_millisecond(
@@ -265,12 +266,15 @@ async def test_timestamps_show_each_lines_own_time_to_the_millisecond(
     stamps = ["2026-11-22T16:30:20.599Z", "2026-11-22T16:30:20.999Z", "2026-11-22T23:59:59.001Z"]
     _append(log_file, *(f"{stamp} INFO tick" for stamp in stamps))
     async with _logs(make_app, _config(tmp_path), (160, 45), 3) as (_app, pilot, _pane, view):
+        # Short by default: a leading date and time reads as the time of day.
+        assert view.lines[0] == "app  │ 16:30:20 INFO tick"
         await pilot.press("T")
         shown = [line.split(" ", 1)[0] for line in view.lines]
         # Binary floats store .599 as .5989999…: the stamp must still read .599.
         assert shown == ["16:30:20.599", "16:30:20.999", "23:59:59.001"]
+        assert view.lines[0].endswith("app  │ 2026-11-22T16:30:20.599Z INFO tick")  # in full
         await pilot.press("T")
-        assert view.lines[0].startswith("app  │ 2026-11-22T16:30:20.599Z")
+        assert view.lines[0] == "app  │ 16:30:20 INFO tick"
 
 
 async def test_search_steps_through_matches_and_counts_them(

@@ -86,3 +86,39 @@ def test_a_format_is_a_value() -> None:
     assert dataclasses.replace(fmt, timestamps=True) != fmt
     with pytest.raises(dataclasses.FrozenInstanceError):
         fmt.timestamps = True  # type: ignore[misc]
+
+
+def test_json_lines_read_compact_message_first() -> None:
+    line = (
+        '{"ts": "2026-12-03T08:31:12.867+00:00", "level": "error", "logger": "payments",'
+        ' "msg": "payment failed", "order": 42, "note": "two words", "ctx": {"a": 1}}'
+    )
+    ts = 1796286672.867  # the line's time, as the source parsed it: 2026-12-03T08:31:12.867Z
+    shown = LogFormat(name_width=3).line(LogRow("api", line, ts, None, None, None))
+    assert shown == (
+        'api │ 08:31:12 ERROR  payment failed  logger=payments order=42 note="two words" '
+        'ctx={"a":1}'
+    )
+    # Not an object, or not JSON: left as it is.
+    assert LogFormat(name_width=3).line(LogRow("api", "[1, 2]", 0.0, None, None, None)) == (
+        "api │ [1, 2]"
+    )
+    assert LogFormat(name_width=3).line(LogRow("api", "{oops", 0.0, None, None, None)) == (
+        "api │ {oops"
+    )
+
+
+def test_a_leading_date_and_time_reads_as_the_time_of_day() -> None:
+    fmt = LogFormat(name_width=4)
+    ts = 1795331732.0  # 2026-11-22T07:15:32Z, as the source parsed it
+    row = LogRow("dpkg", "2026-11-22 07:15:32 trigproc libc-bin", ts, None, None, None)
+    assert fmt.line(row) == "dpkg │ 07:15:32 trigproc libc-bin"
+    bracketed = LogRow("app", "[2026-11-22T07:15:32Z] started", ts, None, None, None)
+    assert fmt.line(bracketed) == "app  │ 07:15:32 started"
+
+
+def test_names_are_capped_on_narrow_screens() -> None:
+    fmt = LogFormat(name_width=21, name_cap=12)
+    row = LogRow("anomaly-detection-api", "up", 0.0, None, None, None)
+    assert fmt.line(row) == "anomal…n-api │ up"
+    assert fmt.prefix_cells == 12 + 3

@@ -7,6 +7,7 @@ showing the lines again when they do, is :class:`~cockpit.ui.widgets.log_browser
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable, Sequence
 
@@ -27,6 +28,9 @@ from cockpit.ui.widgets.log_status import (
 )
 from cockpit.ui.widgets.log_view import Row
 
+NARROW_PANE = 100
+"""Pane widths below this cap source names at :data:`NARROW_NAME_CELLS`."""
+NARROW_NAME_CELLS = 12
 MAX_LINES = 10_000
 """Lines kept in the widget (the view)."""
 FLUSH_HZ = 30
@@ -213,6 +217,12 @@ class LogsPane(LogBrowserPane):
         line.update(fit_status(badges, tail, line.size.width), layout=False)
 
     def on_resize(self) -> None:
+        # A narrow pane gives the message the room: long source names are cut in the middle
+        # (each keeps its colour, which tells the sources apart).
+        cap = NARROW_NAME_CELLS if self.size.width < NARROW_PANE else None
+        if cap != self.log_format.name_cap:
+            self.log_format = dataclasses.replace(self.log_format, name_cap=cap)
+            self._rerender()
         self._render_status()
         if self.wrap and self._view.scrollable_content_region.width != self._shape.wrap_width:
             self._rerender()  # rows were cut to the old width
