@@ -571,3 +571,80 @@ async def test_esc_clears_the_filters_and_j_k_g_G_move(
         await pilot.press("G")
         await _until(pilot, lambda: pane.follow)
         assert view.scroll_y == view.max_scroll_y
+
+
+async def test_health_changes_are_written_into_the_log_stream(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    from cockpit.domain.health import ServiceStatus, Status
+    from cockpit.ui.messages import HealthSnapshot
+
+    log_file = tmp_path / "app.log"
+    _append(log_file, "INFO payment service ready")
+    source = {"name": "app", "file": {"path": str(log_file)}}
+    config = {"environments": {"local": {}}, "logs": [source]}
+    async with _logs(make_app, config, (160, 45), 1) as (app, pilot, _pane, view):
+
+        def snapshot(status: Status, reason: str) -> HealthSnapshot:
+            return HealthSnapshot(
+                [ServiceStatus("payments", "local", status, 1.0, reason, 0.0, [])]
+            )
+
+        app.post_message(snapshot(Status.UP, "HTTP 200"))
+        await pilot.pause()
+        _append(log_file, "ERROR payment gateway timed out")
+        await _until(pilot, lambda: view.line_count == 2)
+        app.post_message(snapshot(Status.DOWN, "HTTP 500 \x1b[2J"))
+        await _until(pilot, lambda: view.line_count == 3)
+        assert view.lines[-1] == "health │ ── payments DOWN (was UP): HTTP 500 ␛[2J ──"
+
+
+async def test_from_a_failing_service_to_its_logs(make_app: AppFactory, tmp_path: Path) -> None:
+    from cockpit.domain.health import ServiceStatus, Status
+    from cockpit.ui.messages import HealthSnapshot
+
+    for name in ("payments", "orders"):
+        _append(tmp_path / f"{name}.log", f"INFO {name} line")
+    config = {
+        "environments": {"local": {}},
+        "logs": [
+            {"name": "pay-api", "file": {"path": str(tmp_path / "payments.log")}},
+            {"name": "orders", "file": {"path": str(tmp_path / "orders.log")}},
+        ],
+        "services": [
+            {
+                "name": "payments",
+                "logs": ["pay-api"],
+                "checks": [{"tcp": {"host": "127.0.0.1", "port": 9}}],
+            }
+        ],
+    }
+    async with _logs(make_app, config, (160, 45), 2) as (app, pilot, pane, view):
+        down = ServiceStatus("payments", "local", Status.DOWN, 1.0, "refused", 0.0, [])
+        app.post_message(HealthSnapshot([down]))
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("L")
+        await _until(pilot, lambda: view.line_count == 1)
+        assert app.active_pane == "logs" and "payments line" in view.lines[0]
+        assert pane.hidden_sources == {"orders"}
+        await pilot.press("colon", *"logs orders", "enter")
+        await _until(pilot, lambda: view.line_count == 1 and "orders line" in view.lines[0])
+        await pilot.press("colon", *"logs nothing", "enter")
+        await pilot.pause()
+        assert any("no log sources for nothing" in n.message for n in app._notifications)
+
+
+def test_a_service_names_only_log_sources_that_exist() -> None:
+    import pytest
+
+    from cockpit.config.models import CockpitConfig
+
+    bad = {
+        "environments": {"local": {}},
+        "services": [
+            {"name": "api", "logs": ["nope"], "checks": [{"tcp": {"host": "h", "port": 1}}]}
+        ],
+    }
+    with pytest.raises(ValueError, match="no log source named 'nope'"):
+        CockpitConfig.model_validate(bad)

@@ -42,12 +42,17 @@ def test_per_environment() -> None:
 
 
 def test_a_change_to_down_is_news_once() -> None:
-    from cockpit.domain.trouble import DownWatch
+    from cockpit.domain.trouble import DownWatch, newly_down
 
     watch = DownWatch()
-    assert watch.newly_down([_s("api", Status.DOWN, 1.0), _s("db", Status.UP, 1.0)]) == []
-    news = watch.newly_down([_s("api", Status.DOWN, 1.0), _s("db", Status.DOWN, 2.0)])
-    assert [s.name for s in news] == ["db"]
-    assert watch.newly_down([_s("db", Status.DOWN, 2.0)]) == []
-    assert watch.newly_down([_s("new", Status.UNKNOWN, None)]) == []
-    assert watch.newly_down([_s("new", Status.DOWN, 3.0)]) == []  # never seen working
+
+    def news(statuses: list[ServiceStatus]) -> list[str]:
+        return [s.name for s in newly_down(watch.changes(statuses))]
+
+    assert news([_s("api", Status.DOWN, 1.0), _s("db", Status.UP, 1.0)]) == []
+    assert news([_s("api", Status.DOWN, 1.0), _s("db", Status.DOWN, 2.0)]) == ["db"]
+    assert news([_s("db", Status.DOWN, 2.0)]) == []
+    assert news([_s("new", Status.UNKNOWN, None)]) == []
+    assert news([_s("new", Status.DOWN, 3.0)]) == []  # never seen working
+    changed = watch.changes([_s("new", Status.UP, 4.0)])
+    assert [(s.name, before) for s, before in changed] == [("new", Status.DOWN)]

@@ -78,6 +78,17 @@ class CockpitConfig(Model):
                                 f"known: {known}",
                             )
                         )
+        sources = {entry.name for entry in self.logs}
+        for index, service in enumerate(self.services):
+            for position, name in enumerate(service.logs):
+                if name not in sources:
+                    problems.append(
+                        (
+                            ("services", index, "logs", position),
+                            f"services[{index}] ({service.name}): no log source named {name!r}; "
+                            f"write one of: {', '.join(sorted(sources)) or '(none under logs:)'}",
+                        )
+                    )
         if problems:
             raise LocatedError(problems)
         return self

@@ -276,6 +276,8 @@ class ServiceConfig(Model):
     description: Label = ""
     interval: Duration = Field(default=30.0, gt=0)
     checks: list[CheckConfig] = Field(min_length=1)
+    logs: list[Name] = Field(default_factory=list)
+    """Names of its log sources (under `logs:`): `L` on the service narrows Logs to them."""
 
     @model_validator(mode="after")
     def _names(self) -> ServiceConfig:

@@ -65,22 +65,31 @@ def by_environment(statuses: Iterable[ServiceStatus]) -> dict[str, Trouble]:
 
 
 class DownWatch:
-    """Remembers each service's status between snapshots to tell which just went DOWN.
+    """Remembers each service's status between snapshots to tell what changed.
 
-    A service first seen DOWN (the cockpit just started, or it was never checked) is not news:
-    the banner shows it. Going DOWN from UP, DEGRADED or STALE is.
+    A service first seen (the cockpit just started) has not changed: the banner shows it.
     """
 
     def __init__(self) -> None:
         self._last: dict[tuple[str, str], Status] = {}
 
-    def newly_down(self, statuses: Iterable[ServiceStatus]) -> list[ServiceStatus]:
-        """The services that were known and not DOWN at the last snapshot and are DOWN now."""
-        news = []
+    def changes(self, statuses: Iterable[ServiceStatus]) -> list[tuple[ServiceStatus, Status]]:
+        """Each service whose status differs from the last snapshot's, with the status before."""
+        changed = []
         for s in statuses:
             key = (s.environment, s.name)
             before = self._last.get(key)
-            if s.status is Status.DOWN and before in (Status.UP, Status.DEGRADED, Status.STALE):
-                news.append(s)
+            if before is not None and before is not s.status:
+                changed.append((s, before))
             self._last[key] = s.status
-        return news
+        return changed
+
+
+def newly_down(changes: Iterable[tuple[ServiceStatus, Status]]) -> list[ServiceStatus]:
+    """The services that went DOWN from UP, DEGRADED or STALE (news; from UNKNOWN it is not:
+    that service was never seen working)."""
+    return [
+        s
+        for s, before in changes
+        if s.status is Status.DOWN and before in (Status.UP, Status.DEGRADED, Status.STALE)
+    ]

@@ -16,6 +16,7 @@ from cockpit.ui.messages import (
     CheckNowRequested,
     HealthSnapshot,
     HostSampled,
+    LogsForService,
     RetryRequested,
     StateWriteFailed,
 )
@@ -276,6 +277,22 @@ class CockpitApp(CockpitShell):
             return
         self.panes.health.show_statuses(message.statuses)
         self.news.show(message.statuses)
+
+    def on_logs_for_service(self, message: LogsForService) -> None:
+        config = self.context.config
+        named = [n for s in config.services if s.name == message.service for n in s.logs]
+        self.narrow_logs(named or [message.service], message.service)
+
+    def narrow_logs(self, names: list[str], what: str) -> None:
+        """Show Logs with only the sources ``names`` (those of ``what``: a service or a name)."""
+        shown = self.panes.logs.show_only(names)
+        if not shown:
+            self.notify(
+                f"no log sources for {plain(what, 60)} here: name them under the service's `logs:`",
+                markup=False,
+            )
+            return
+        self.action_show_pane("logs")
 
     def on_check_now_requested(self, message: CheckNowRequested) -> None:
         if self._feeds is not None and self._feeds.check_now(message.service):

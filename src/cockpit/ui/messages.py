@@ -72,3 +72,11 @@ class CheckNowRequested(Message):
     def __init__(self, service: str | None) -> None:
         super().__init__()
         self.service = service
+
+
+class LogsForService(Message):
+    """The operator asked to see only the log sources of a service."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service

@@ -208,6 +208,9 @@ class CockpitShell(App[int]):
     def switch_environment(self, name: str) -> None:
         """Focus the environment ``name`` (the app, which knows them, does it)."""
 
+    def narrow_logs(self, names: list[str], what: str) -> None:
+        """Show Logs with only the sources ``names`` (the app, which has the panes, does it)."""
+
     def action_ask_quit(self) -> None:
         """Ask before quitting: one stray key must not end a war-room watch."""
         from cockpit.ui.screens.prompts import QuitScreen
@@ -261,6 +264,8 @@ class CockpitShell(App[int]):
                 self.notify(f"no theme {plain(argument, 60)!r}", severity="error")
         elif verb == "help":
             self.action_help()
+        elif verb == "logs" and argument:
+            self.narrow_logs([argument], argument)
         else:
             self.action_show_pane(verb)
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.widgets import Tab
 
 from cockpit.domain.health import ServiceStatus, Status
-from cockpit.domain.trouble import DownWatch, Trouble, by_environment, trouble_in
+from cockpit.domain.trouble import DownWatch, Trouble, by_environment, newly_down, trouble_in
 from cockpit.text.sanitize import plain
 from cockpit.ui.widgets.banner import EnvBanner
 from cockpit.ui.widgets.uptime import STATUS_GLYPH
@@ -33,10 +33,22 @@ class TroubleNews:
     def show(self, statuses: list[ServiceStatus]) -> None:
         """Take a new health snapshot."""
         self.statuses = statuses
-        news = [s for s in self._watch.newly_down(statuses) if s.environment == self.app.env_name]
+        here = self.app.env_name
+        changes = [
+            (s, before) for s, before in self._watch.changes(statuses) if s.environment == here
+        ]
         self.refresh()
-        for service in news:
+        for service in newly_down(changes):
             self._announce(service)
+        # Into the log stream too, so cause and effect line up in time (not the first results
+        # after UNKNOWN: at start every service would add a line).
+        lines = [
+            f"── {s.name} {s.status.value} (was {before.value}): {s.reason} ──"
+            for s, before in changes
+            if before is not Status.UNKNOWN
+        ]
+        if lines:
+            self.app.panes.logs.mark_events(plain_lines(lines))
 
     def refresh(self) -> None:
         """Redraw for the environment in focus (after a snapshot or a switch)."""
@@ -70,3 +82,8 @@ class TroubleNews:
                 widget.remove_class("-flash")
 
         app.set_timer(FLASH_SECONDS, unflash)
+
+
+def plain_lines(lines: list[str]) -> list[str]:
+    """Service names and reasons come from outside: sanitized before they join the stream."""
+    return [plain(line, 500) for line in lines]

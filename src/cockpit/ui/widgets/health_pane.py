@@ -19,7 +19,7 @@ from cockpit.sources.metrics.processes import ProcessInfo
 from cockpit.text.age import format_latency, format_span
 from cockpit.text.fit import middle_cut
 from cockpit.text.sanitize import plain as _plain
-from cockpit.ui.messages import CheckNowRequested
+from cockpit.ui.messages import CheckNowRequested, LogsForService
 from cockpit.ui.widgets.lists import Table
 from cockpit.ui.widgets.pane import Pane
 from cockpit.ui.widgets.process_table import ProcessTable
@@ -80,6 +80,7 @@ class HealthPane(Pane):
         Binding("a", "toggle_all_envs", "All envs", id="health_all_envs"),
         Binding("p", "toggle_processes", "Processes", id="health_processes"),
         Binding("c", "check_now", "Check now", id="health_check_now"),
+        Binding("L", "service_logs", "Its logs", id="health_logs"),
     ]
 
     def __init__(self) -> None:
@@ -356,6 +357,12 @@ class HealthPane(Pane):
         """Show or hide the local process list."""
         self._show_processes = not getattr(self, "_show_processes", False)
         self._apply_visibility()
+
+    def action_service_logs(self) -> None:
+        """Show Logs narrowed to the selected service's sources."""
+        status = self.selected()
+        if status is not None:
+            self.post_message(LogsForService(status.name))
 
     def action_check_now(self) -> None:
         """Ask the monitor to run the selected service's checks now."""

@@ -37,6 +37,10 @@ SYNC_RERENDER = 500
 off the event loop."""
 
 
+EVENT_SOURCE = "health"
+"""The source name of the cockpit's own events in the log stream."""
+
+
 class LogBrowserPane(Pane):
     """Holds log lines and shows them as the operator's keys say.
 
@@ -68,6 +72,8 @@ class LogBrowserPane(Pane):
         self.clock: Callable[[], float] = time.time
         """Wall-clock seconds (the app's clock): names saved files."""
         self.buffer: deque[LogRow] = deque(maxlen=BUFFER_LINES)
+        self.source_names: list[str] = []
+        """The sources of the feed shown."""
         self.log_query = LogQuery()
         self.log_format = LogFormat()
         self.wrap = False
@@ -129,6 +135,7 @@ class LogBrowserPane(Pane):
         Filters stay (the same question is often asked of the next environment); the pause,
         hidden sources and search position belong to the lines that were shown.
         """
+        names = self.source_names = list(names)
         self.buffer.clear()
         self._unfiltered.clear()
         self._generation += 1  # a re-filter of the old lines must not land here
@@ -307,6 +314,27 @@ class LogBrowserPane(Pane):
         self._input.close()
         self.remove_class("-editing", "-input-error")
         self._view.focus()
+
+    def show_only(self, names: list[str]) -> list[str]:
+        """Hide every source but ``names``; returns the names that are sources here."""
+        present = [n for n in names if n in self.source_names]
+        if present:
+            self.log_query = self.log_query.hiding(set(self.source_names) - set(present))
+            self._rerender()
+        return present
+
+    def mark_events(self, texts: list[str], level: str = "WARN") -> None:
+        """Write cockpit events (a service changing state) into the stream as ``health`` rows.
+
+        They go through the same filters as lines, and are painted with the next frame.
+        """
+        now = self.clock()
+        rows = [LogRow(EVENT_SOURCE, text, now, level, None, None) for text in texts]
+        self.buffer.extend(rows)
+        shown = self._shape.rows(rows)
+        self._queue.extend(shown)
+        if not self.follow:
+            self.new_while_paused += len(shown)
 
     def action_clear_filters(self) -> None:
         """Esc: show every line again (filter, exclude, level, search); else Esc goes on."""
