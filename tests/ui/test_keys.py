@@ -115,3 +115,24 @@ async def test_y_without_a_question_does_nothing(make_app: AppFactory) -> None:
         await pilot.press("y")
         await pilot.pause()
         assert app.is_running and app.return_code is None
+
+
+async def test_the_movement_keys_can_be_remapped(make_app: AppFactory) -> None:
+    services = [
+        {"name": s.name, "checks": [{"tcp": {"host": "127.0.0.1", "port": 9}}]}
+        for s in _services(5)
+    ]
+    config = {
+        "environments": {"local": {}},
+        "services": services,
+        "ui": {"keys": {"move_down": "ctrl+n", "command_line": "semicolon"}},
+    }
+    app = make_app(config)
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.post_message(HealthSnapshot(_services(5)))
+        await pilot.pause()
+        table = app.query_one("#services", DataTable)
+        await pilot.press("ctrl+n", "ctrl+n")
+        assert table.cursor_row == 2
+        await pilot.press("semicolon")
+        assert isinstance(app.screen, CommandLineScreen)

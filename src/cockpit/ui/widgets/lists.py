@@ -12,10 +12,10 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, OptionList
 
 _MOVES: list[BindingType] = [
-    Binding("j", "cursor_down", "Down", show=False),
-    Binding("k", "cursor_up", "Up", show=False),
-    Binding("ctrl+d", "page_down", "Page down", show=False),
-    Binding("ctrl+u", "page_up", "Page up", show=False),
+    Binding("j", "cursor_down", "Down", show=False, id="move_down"),
+    Binding("k", "cursor_up", "Up", show=False, id="move_up"),
+    Binding("ctrl+d", "page_down", "Page down", show=False, id="page_down"),
+    Binding("ctrl+u", "page_up", "Page up", show=False, id="page_up"),
 ]
 
 
@@ -24,8 +24,8 @@ class Table(DataTable[str | Text]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *_MOVES,
-        Binding("g", "scroll_top", "Top", show=False),
-        Binding("G", "scroll_bottom", "Bottom", show=False),
+        Binding("g", "scroll_top", "Top", show=False, id="move_first"),
+        Binding("G", "scroll_bottom", "Bottom", show=False, id="move_last"),
     ]
 
 
@@ -34,6 +34,6 @@ class Choices(OptionList):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *_MOVES,
-        Binding("g", "first", "First", show=False),
-        Binding("G", "last", "Last", show=False),
+        Binding("g", "first", "First", show=False, id="move_first"),
+        Binding("G", "last", "Last", show=False, id="move_last"),
     ]

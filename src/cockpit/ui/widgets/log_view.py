@@ -218,12 +218,12 @@ class LogView(ScrollView, can_focus=True):
     # ---- scrolling ------------------------------------------------------------------------------
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
-        Binding("g", "scroll_home", "Oldest", show=False),
-        Binding("G", "scroll_end", "Newest, follow", show=False),
-        Binding("ctrl+d", "page_down", "Page down", show=False),
-        Binding("ctrl+u", "page_up", "Page up", show=False),
+        Binding("j", "scroll_down", "Down", show=False, id="move_down"),
+        Binding("k", "scroll_up", "Up", show=False, id="move_up"),
+        Binding("g", "scroll_home", "Oldest", show=False, id="move_first"),
+        Binding("G", "scroll_end", "Newest, follow", show=False, id="move_last"),
+        Binding("ctrl+d", "page_down", "Page down", show=False, id="page_down"),
+        Binding("ctrl+u", "page_up", "Page up", show=False, id="page_up"),
     ]
 
     def action_scroll_end(self) -> None:
