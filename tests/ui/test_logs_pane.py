@@ -648,3 +648,20 @@ def test_a_service_names_only_log_sources_that_exist() -> None:
     }
     with pytest.raises(ValueError, match="no log source named 'nope'"):
         CockpitConfig.model_validate(bad)
+
+
+async def test_a_level_filter_says_how_many_lines_without_a_level_it_hides(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    log_file = tmp_path / "app.log"
+    _append(log_file, "ERROR failed", "no level here", "nor here", "kernel: Out of memory: x")
+    source = {"name": "app", "file": {"path": str(log_file)}}
+    config = {"environments": {"local": {}}, "logs": [source]}
+    async with _logs(make_app, config, (160, 45), 4) as (_app, pilot, pane, view):
+        await pilot.press("l", "l", "l")  # ERROR
+        await _until(pilot, lambda: view.line_count == 2)  # the OOM line is an ERROR too
+
+        def status() -> str:
+            return str(pane._status.render().plain)  # type: ignore[attr-defined]
+
+        await _until(pilot, lambda: "(+2 without a level hidden)" in status())

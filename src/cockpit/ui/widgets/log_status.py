@@ -126,6 +126,7 @@ def status_tail(
     filtering: bool,
     search_at: tuple[int, int] | None,
     error_style: str,
+    unlevelled: int = 0,
 ) -> Text:
     """What the operator must never miss: lost lines, a filter at work, a pause, the filters.
 
@@ -137,6 +138,7 @@ def status_tail(
         filtering: Lines are waiting for a costly filter.
         search_at: (current match, matches) of the last step through the search, if any.
         error_style: How the dropped count is drawn.
+        unlevelled: Lines held that have no level (a level filter hides them: say how many).
     """
     tail = Text()
     if dropped:
@@ -154,6 +156,8 @@ def status_tail(
     ):
         if value:
             tail.append(f"  {label}:{value}", style="italic")
+    if query.level and unlevelled:
+        tail.append(f" (+{unlevelled} without a level hidden)", style="italic dim")
     if query.search:
         found = ""
         if search_at is not None:

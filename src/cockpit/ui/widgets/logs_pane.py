@@ -83,6 +83,7 @@ class LogsPane(LogBrowserPane):
         self.feed: LogFeed | None = None
         self._message = ""
         self._failing: str | None = None
+        self.unlevelled = 0
         self._painted_at = 0.0
         self._dropped_shown = 0
         self._version_shown = -1
@@ -110,6 +111,8 @@ class LogsPane(LogBrowserPane):
     def refresh_freshness(self) -> None:
         """Also redraw the source badges: states change without new lines (ended, stale)."""
         super().refresh_freshness()
+        # Counted once a second, not per frame: a level filter hides lines with no level at all.
+        self.unlevelled = sum(r.level is None for r in self.buffer) if self.log_query.level else 0
         if self.is_mounted:
             self._render_status()
 
@@ -212,6 +215,7 @@ class LogsPane(LogBrowserPane):
             filtering=self._filtering or bool(self._unfiltered),
             search_at=self._search_at,
             error_style=self.highlighter.error_style,
+            unlevelled=self.unlevelled,
         )
         # One fixed line: redraw it without a layout pass (this runs on every flush).
         line.update(fit_status(badges, tail, line.size.width), layout=False)
