@@ -120,7 +120,8 @@ class EnvBanner(Widget):
             age = ""
             if newest.last_change is not None:
                 age = f" {format_age(self.clock() - newest.last_change)} ago"
-            text.append(
-                f" newest: {plain(newest.name, 40)} {newest.status.value}{age}", style="bold"
-            )
+            news = f" newest: {plain(newest.name, 40)} {newest.status.value}{age}"
+            # Whole or not at all: a cut name is worse than none (the Health pane has it).
+            if text.cell_len + len(news) + len(" 00:00:00 UTC") + 2 <= self.size.width:
+                text.append(news, style="bold")
         text.append("  ")
