@@ -73,6 +73,11 @@ class TmuxSession:
         self._in.write(f"send-keys -l {shlex.quote(keys)}\n".encode())
         self._in.flush()
 
+    def press(self, key: str) -> None:
+        """Press one named key (``Enter``, ``Escape``, ``Up``) in the pane."""
+        self._in.write(f"send-keys {shlex.quote(key)}\n".encode())
+        self._in.flush()
+
     def _read(self, timeout: float) -> bytes:
         ready, _, _ = select.select([self._out], [], [], timeout)
         if not ready:

@@ -136,3 +136,30 @@ async def test_the_movement_keys_can_be_remapped(make_app: AppFactory) -> None:
         assert table.cursor_row == 2
         await pilot.press("semicolon")
         assert isinstance(app.screen, CommandLineScreen)
+
+
+async def test_two_keys_at_once_at_the_question_do_not_end_the_cockpit(
+    make_app: AppFactory,
+) -> None:
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        question = app.screen
+        assert isinstance(question, QuitScreen)
+        # Both queued before the first is handled, as when typed together over SSH.
+        question.post_message(events.Key("n", "n"))
+        question.post_message(events.Key("x", "x"))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        assert not isinstance(app.screen, QuitScreen)
+        await pilot.press("colon")
+        line = app.screen
+        assert isinstance(line, CommandLineScreen)
+        line.post_message(events.Key("escape", None))
+        line.post_message(events.Key("escape", None))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running and app.return_code is None

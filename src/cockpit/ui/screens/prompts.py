@@ -26,6 +26,8 @@ class QuitScreen(ModalScreen[bool]):
     }
     """
 
+    answered = False
+
     def compose(self) -> ComposeResult:
         yield Label("Quit ops-cockpit?  y: quit   any other key: stay")
 
@@ -36,7 +38,11 @@ class QuitScreen(ModalScreen[bool]):
             return
         event.stop()
         event.prevent_default()
-        self.dismiss(False)
+        if not self.answered:
+            # Once: two keys typed together would dismiss twice, and the second one would pop
+            # the cockpit's own screen (ScreenStackError, the cockpit ends).
+            self.answered = True
+            self.dismiss(False)
 
 
 class CommandLineScreen(ModalScreen[Command | None]):
@@ -61,7 +67,17 @@ class CommandLineScreen(ModalScreen[Command | None]):
     }
     """
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", show=False)]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    done = False
+
+    def action_cancel(self) -> None:
+        """Close without running anything (once, however fast Esc is pressed again)."""
+        self._finish(None)
+
+    def _finish(self, command: Command | None) -> None:
+        if not self.done:
+            self.done = True
+            self.dismiss(command)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -76,4 +92,4 @@ class CommandLineScreen(ModalScreen[Command | None]):
             self.query_one("#command-error", Label).update(str(exc))
             self.add_class("-error")
             return
-        self.dismiss(command)
+        self._finish(command)
