@@ -129,3 +129,49 @@ def test_logs_help(snap_compare: Any, make_app: AppFactory, log_file: Path) -> N
 
     app = _app(make_app, log_file.parent)
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+@pytest.mark.parametrize("theme", ["cockpit-dark", "cockpit-light", "war-room"])
+def test_logs_at_a_glance_in_each_theme(
+    snap_compare: Any, make_app: AppFactory, log_file: Path, theme: str, size: tuple[int, int]
+) -> None:
+    """JSON compact, short times, a source that cannot start, a health change in the stream."""
+    from cockpit.domain.health import ServiceStatus, Status
+    from cockpit.ui.messages import HealthSnapshot
+
+    def snapshot(status: Status, reason: str) -> HealthSnapshot:
+        return HealthSnapshot([ServiceStatus("payments", "local", status, 1.0, reason, 0.0, [])])
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        pane, view = await _zoomed_logs(pilot, len(LINES))
+        assert pane.feed is not None
+        status = pane.feed.statuses["payments"]
+        await _until(pilot, lambda: status.state.value != "connecting")
+        pilot.app.post_message(snapshot(Status.UP, "HTTP 200"))
+        await pilot.pause()
+        pilot.app.post_message(snapshot(Status.DOWN, "HTTP 500"))
+        await _until(pilot, lambda: view.line_count == len(LINES) + 1)
+        await pilot.pause()
+
+    app = make_app(
+        _config(log_file.parent, failing=True),
+        feeds=FeedSupervisor,
+        monotonic=lambda: 1000.0,
+        base_dir=log_file.parent,
+        theme=theme,
+    )
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+@pytest.mark.parametrize("theme", ["cockpit-dark", "cockpit-light", "war-room"])
+def test_help_in_each_theme(
+    snap_compare: Any, make_app: AppFactory, theme: str, size: tuple[int, int]
+) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    app = make_app(theme=theme)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
