@@ -85,6 +85,16 @@ def _config(folder: Path, port: int) -> Path:
     return path
 
 
+def _gone(session: TmuxSession, text: str, timeout: float) -> bool:
+    """Whether ``text`` leaves the screen within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text not in session.screen():
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def _expect(screen: str, wanted: list[str], what: str) -> list[str]:
     missing = [w for w in wanted if w not in screen]
     print(f"--- {what}\n{screen.rstrip()}")
@@ -115,11 +125,29 @@ def main() -> int:
             session.wait_visible("checking…", timeout=30)
             missing += _expect(
                 session.screen(),
-                ["✖ 1 DOWN", "checking…", "payment…ackend", "1.5 s", "✖ DOWN", "Help"],
-                "health: trouble counted, the worst row first, a hung check still checking",
+                [
+                    "✖ 1 DOWN",
+                    "checking…",
+                    "payment…ackend",
+                    "1.5 s",
+                    "✖ DOWN",
+                    "Help",
+                    # The cursor is on the worst row: the detail below is that service's, and
+                    # has the reason the table cuts, whole.
+                    "payments-service-backend [local]",
+                    "[STATUS] == pat(2*)",
+                ],
+                "health: trouble counted, the cursor on the worst row, its reason whole",
             )
-            session.send("j")
-            session.send("k")
+            for key, shown in (
+                ("j", "anomaly-detection-worker [local]"),
+                ("k", "payments-service-backend [local]"),
+                ("G", "search [local]"),
+                ("g", "payments-service-backend [local]"),
+            ):
+                session.send(key)
+                time.sleep(0.3)
+                missing += _expect(session.screen(), [shown], f"health: {key} moves the cursor")
             session.send("2")
             session.wait_visible("payment failed", timeout=10)
             missing += _expect(
@@ -127,13 +155,23 @@ def main() -> int:
                 ["ERROR  payment failed  logger=payments", "08:31:13 INFO GET /health"],
                 "logs: JSON compact, message first; times short",
             )
+            session.send("/")
+            session.wait_visible("show only lines matching", timeout=10)
+            session.send("ERROR")
+            session.press("Enter")
+            if not _gone(session, "GET /health", 10.0):
+                missing.append("the filter /ERROR left GET /health on screen")
+            session.press("Escape")
+            session.wait_visible("GET /health", timeout=10)
+            missing += _expect(session.screen(), ["GET /health"], "logs: Esc clears the filter")
             session.send("q")
-            time.sleep(0.5)
+            session.wait_visible("Quit ops-cockpit?", timeout=10)
             missing += _expect(session.screen(), ["Quit ops-cockpit?"], "q alone asks")
             session.send("n")
-            time.sleep(0.3)  # the question closes before the next key
+            time.sleep(0.5)  # the question closes before the next key
             session.send(":")
-            time.sleep(0.3)
+            session.wait_visible(":env NAME", timeout=10)
+            time.sleep(0.3)  # the input has the focus once its screen is up
             session.send("env production")
             session.press("Enter")
             time.sleep(0.5)
@@ -144,9 +182,18 @@ def main() -> int:
                 ["PRODUCTION", "every log source is failing: anomaly-api"],
                 "production logs: every source failing is an error, with the reason",
             )
+            border = next(
+                (line for line in session.screen(escapes=True).splitlines() if "╭─" in line),
+                "",
+            )
+            # cockpit-dark's status-down, #FF5F56, as tmux passes it on (true colour or 256).
+            if "38;2;255;95;86" not in border and "38;5;203" not in border:
+                missing.append(f"the Logs border is not red: {border!r}")
         finally:
             session.close()
             server.shutdown()
+    for problem in missing:
+        print(f"NOT SEEN: {problem}")
     print("ok" if not missing else f"{len(missing)} expectation(s) not on screen")
     return 1 if missing else 0
 

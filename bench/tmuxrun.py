@@ -108,10 +108,13 @@ class TmuxSession:
             del seen[: max(0, len(seen) - 4 * len(marker) - (1 << 16))]
         raise RuntimeError(f"{marker!r} not seen in {timeout}s: {bytes(seen[-300:])!r}")
 
-    def screen(self) -> str:
-        """What the pane shows now, as text (``tmux capture-pane``): what a person would see."""
+    def screen(self, *, escapes: bool = False) -> str:
+        """What the pane shows now, as text (``tmux capture-pane``): what a person would see.
+
+        With ``escapes``, colours and attributes are kept as escape sequences.
+        """
         return subprocess.run(
-            ["tmux", "-L", self.socket, "capture-pane", "-p"],
+            ["tmux", "-L", self.socket, "capture-pane", "-p", *(["-e"] if escapes else [])],
             capture_output=True,
             text=True,
             check=False,
