@@ -66,3 +66,25 @@ def test_one_glance(
 ) -> None:
     app = make_app(CONFIG, environment="production", theme=theme)
     assert snap_compare(app, terminal_size=size, run_before=_feed)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+@pytest.mark.parametrize("theme", ["cockpit-dark", "cockpit-light", "war-room"])
+def test_switcher_counts_trouble_per_environment(
+    snap_compare: Any, make_app: AppFactory, theme: str, size: tuple[int, int]
+) -> None:
+    config = {
+        **CONFIG,
+        "environments": {
+            "local": {"description": "This machine"},
+            "production": {"description": "EKS production"},
+        },
+    }
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _feed(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+
+    app = make_app(config, environment="local", theme=theme)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

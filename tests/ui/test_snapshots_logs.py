@@ -175,3 +175,30 @@ def test_help_in_each_theme(
 
     app = make_app(theme=theme)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+@pytest.mark.parametrize("theme", ["cockpit-dark", "cockpit-light", "war-room"])
+def test_every_source_failing_in_each_theme(
+    snap_compare: Any, make_app: AppFactory, tmp_path: Path, theme: str, size: tuple[int, int]
+) -> None:
+    config = {
+        "environments": {"production": {}},
+        "logs": [{"name": "anomaly-api", "kubernetes": {"deployment": "anomaly-api"}}],
+    }
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.press("2", "z")
+        pane = pilot.app.query_one(LogsPane)
+        await _until(pilot, lambda: pane.error is not None)
+        await pilot.pause()
+
+    app = make_app(
+        config,
+        environment="production",
+        feeds=FeedSupervisor,
+        monotonic=lambda: 1000.0,
+        base_dir=tmp_path,
+        theme=theme,
+    )
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
