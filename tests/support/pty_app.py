@@ -78,9 +78,10 @@ class PtyApp:
             self.pump(pause)
 
     def close(
-        self, quit_keys: tuple[bytes, ...] = (b"q", b"y"), timeout: float = 5.0
+        self, quit_keys: tuple[bytes, ...] = (b"\x03", b"\x03"), timeout: float = 5.0
     ) -> int | None:
-        """Ask the program to quit (``q`` then ``y``), read its last words, kill it if it lingers.
+        """Ask the program to quit (ctrl+c twice: it quits from any screen, where a `q` could
+        close a help screen left open), read its last words, kill it if it lingers.
 
         Returns:
             Its exit status, or None when it had to be killed.
@@ -88,7 +89,7 @@ class PtyApp:
         status: int | None = None
         try:
             if self.proc.poll() is None:
-                # One at a time: `q` asks, `y` answers once the question is up.
+                # One at a time: the first ctrl+c arms, the second quits.
                 self.keys(*quit_keys, pause=0.3)
             end = time.monotonic() + timeout
             while self.proc.poll() is None and time.monotonic() < end:
