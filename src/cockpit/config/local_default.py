@@ -23,6 +23,33 @@ HOST_LOGS = (
 )
 JOURNAL_DIRS = ("/var/log/journal", "/run/log/journal")
 
+# What the Metrics pane shows of this machine, with the seed runbooks' limits: 001's CPU > 80/90%
+# and memory > 85/95%, 003's disk > 90% ("Clean up / expand").
+HOST_METRICS: list[dict[str, Any]] = [
+    {
+        "name": "cpu",
+        "host": {"metric": "cpu_percent"},
+        "warn": 80,
+        "crit": 90,
+        "for": "1m",
+        "action": "find the busy process (p)",
+    },
+    {"name": "memory", "host": {"metric": "memory_percent"}, "warn": 85, "crit": 95},
+    {"name": "swap", "host": {"metric": "swap_percent"}, "warn": 50, "crit": 80},
+    {"name": "load/core", "host": {"metric": "load_per_core"}, "warn": 1.5, "crit": 3},
+    {
+        "name": "disk",
+        "host": {"metric": "disk_percent"},
+        "warn": 80,
+        "crit": 90,
+        "action": "clean up or expand",
+    },
+    {"name": "disk read", "host": {"metric": "disk_read"}},
+    {"name": "disk write", "host": {"metric": "disk_write"}},
+    {"name": "net in", "host": {"metric": "net_rx"}},
+    {"name": "net out", "host": {"metric": "net_tx"}},
+]
+
 
 def _readable(path: str) -> bool:
     return os.path.isfile(path) and os.access(path, os.R_OK)
@@ -71,4 +98,5 @@ def local_default_data(own_log: Path, environ: Mapping[str, str] | None = None) 
             }
         ],
         "logs": logs,
+        "metrics": HOST_METRICS,
     }

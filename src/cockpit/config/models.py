@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from cockpit.config.base import Loc, LocatedError, Model
 from cockpit.config.environments import Environment
 from cockpit.config.logs import LogSourceConfig
+from cockpit.config.metrics import HealthMetric, MetricConfig
 from cockpit.config.services import ServiceConfig
 
 
@@ -34,6 +35,8 @@ class CockpitConfig(Model):
     """Theme, key bindings and the environment in focus at start."""
     services: list[ServiceConfig] = Field(default_factory=list)
     logs: list[LogSourceConfig] = Field(default_factory=list)
+    metrics: list[MetricConfig] = Field(default_factory=list)
+    """Metrics shown in the Metrics pane and by `cockpit metrics`, each scoped to environments."""
 
     @model_validator(mode="before")
     @classmethod
@@ -67,7 +70,7 @@ class CockpitConfig(Model):
                     f"ui.default_environment names unknown environment {default!r}; known: {known}",
                 )
             )
-        for section in ("services", "logs"):
+        for section in ("services", "logs", "metrics"):
             for index, entry in enumerate(getattr(self, section)):
                 for position, env in enumerate(entry.environments or ()):
                     if env not in self.environments:
@@ -89,6 +92,17 @@ class CockpitConfig(Model):
                             f"write one of: {', '.join(sorted(sources)) or '(none under logs:)'}",
                         )
                     )
+        services = {entry.name for entry in self.services}
+        for index, metric in enumerate(self.metrics):
+            spec = metric.health
+            if isinstance(spec, HealthMetric) and spec.service not in services:
+                problems.append(
+                    (
+                        ("metrics", index, "health", "service"),
+                        f"metrics[{index}] ({metric.name}): no service named {spec.service!r}; "
+                        f"write one of: {', '.join(sorted(services)) or '(none under services:)'}",
+                    )
+                )
         if problems:
             raise LocatedError(problems)
         return self

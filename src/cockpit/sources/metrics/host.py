@@ -51,6 +51,9 @@ class HostSample:
     net_rx_bps: float
     net_tx_bps: float
     disks: dict[str, float] = field(default_factory=dict)
+    disk_read_bps: float = 0.0
+    disk_write_bps: float = 0.0
+    cores: int = 1
 
 
 class HostSampler:
@@ -59,6 +62,7 @@ class HostSampler:
     def __init__(self, max_disks: int = 6) -> None:
         self._max_disks = max_disks
         self._last_net: tuple[float, int, int] | None = None
+        self._last_io: tuple[float, int, int] | None = None
         # psutil is imported here, not at module load: the UI starts faster without it.
         import psutil
 
@@ -88,6 +92,7 @@ class HostSampler:
                 rx_bps = max(net.bytes_recv - rx0, 0) / dt
                 tx_bps = max(net.bytes_sent - tx0, 0) / dt
             self._last_net = (now, net.bytes_recv, net.bytes_sent)
+        read_bps, write_bps = self._disk_io(now)
         return HostSample(
             ts=time.time(),
             cpu_pct=psutil.cpu_percent(interval=None),
@@ -99,7 +104,25 @@ class HostSampler:
             net_rx_bps=rx_bps,
             net_tx_bps=tx_bps,
             disks=self._disks(),
+            disk_read_bps=read_bps,
+            disk_write_bps=write_bps,
+            cores=psutil.cpu_count() or 1,
         )
+
+    def _disk_io(self, now: float) -> tuple[float, float]:
+        try:
+            io = self._psutil.disk_io_counters()
+        except (OSError, RuntimeError):
+            io = None
+        if io is None:
+            return 0.0, 0.0
+        rates = (0.0, 0.0)
+        if self._last_io is not None:
+            t0, r0, w0 = self._last_io
+            dt = max(now - t0, 1e-6)
+            rates = (max(io.read_bytes - r0, 0) / dt, max(io.write_bytes - w0, 0) / dt)
+        self._last_io = (now, io.read_bytes, io.write_bytes)
+        return rates
 
     def _disks(self) -> dict[str, float]:
         psutil = self._psutil

@@ -11,29 +11,9 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widget import Widget
 
-BARS = "▁▂▃▄▅▆▇█"
+from cockpit.text.spark import BARS, spark_text
 
-
-def spark_text(values: Sequence[float], width: int, ceiling: float | None = None) -> str:
-    """Render the last ``width`` values as block characters, right-aligned.
-
-    Args:
-        values: samples, oldest first.
-        width: cells available.
-        ceiling: the value drawn as a full block (e.g. 100 for percentages); None scales to the
-            largest value shown.
-    """
-    if width <= 0:
-        return ""
-    shown = list(values)[-width:]
-    if not shown:
-        return " " * width
-    top = ceiling if ceiling is not None else max(max(shown), 1e-9)
-    cells = []
-    for v in shown:
-        frac = 0.0 if top <= 0 else min(max(v / top, 0.0), 1.0)
-        cells.append(BARS[min(int(frac * (len(BARS) - 1) + 0.5), len(BARS) - 1)])
-    return " " * (width - len(cells)) + "".join(cells)
+__all__ = ["BARS", "Spark", "spark_text"]
 
 
 class Spark(Widget):

@@ -1,0 +1,1 @@
+"""One module per metric kind, named after its config key (see :mod:`..reading`)."""
