@@ -25,5 +25,8 @@ class QuietFeeds:
         self.calls.append(("check_now", service))
         return False
 
+    def metrics_window(self, seconds: float) -> None:
+        self.calls.append(("metrics_window", seconds))
+
     def stop(self) -> None:
         self.calls.append(("stop", None))

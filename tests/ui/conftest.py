@@ -20,9 +20,83 @@ THREE_ENVS: dict[str, Any] = {
     "environments": {
         "local": {"description": "This machine", "protection": "none"},
         "staging": {"description": "EKS staging", "protection": "confirm"},
-        "production": {"description": "EKS production", "read_only": False},
-    }
+        "production": {
+            "description": "EKS production",
+            "read_only": False,
+            "prometheus": {"url": "http://127.0.0.1:9"},
+        },
+    },
+    # Long intervals: nothing turns stale while a test runs.
+    "metrics": [
+        {
+            "name": "cpu",
+            "environments": ["local"],
+            "host": {"metric": "cpu_percent"},
+            "warn": 80,
+            "crit": 90,
+            "interval": "1h",
+        },
+        {
+            "name": "memory",
+            "environments": ["local"],
+            "host": {"metric": "memory_used"},
+            "interval": "1h",
+        },
+        {
+            "name": "disk",
+            "environments": ["local"],
+            "host": {"metric": "disk_percent"},
+            "warn": 80,
+            "crit": 90,
+            "action": "Clean up / expand",
+            "interval": "1h",
+        },
+        {
+            "name": "error rate",
+            "environments": ["production"],
+            "prometheus": {"query": "sum(rate(errors[5m]))"},
+            "unit": "%",
+            "warn": 5,
+            "crit": 10,
+            "interval": "1h",
+        },
+        {
+            "name": "p95 latency",
+            "environments": ["production"],
+            "prometheus": {"query": "histogram_quantile(0.95, x)"},
+            "unit": "s",
+            "warn": 2,
+            "crit": 5,
+            "interval": "1h",
+        },
+    ],
 }
+
+
+def metric_results(environment: str = "local", steps: int = 30) -> list[Any]:
+    """``MetricsArrived`` messages with fixed readings, one a minute up to FIXED_EPOCH."""
+    from cockpit.sources.messages import MetricResults
+    from cockpit.sources.metrics.poller import PollResult
+    from cockpit.ui.messages import MetricsArrived
+
+    out = []
+    for i in range(steps):
+        ts = FIXED_EPOCH - (steps - 1 - i) * 10
+        if environment == "local":
+            results = (
+                PollResult("cpu", (("", ts, 12.0 + (i % 7) * 3),), at=ts),
+                PollResult("memory", (("", ts, 3.2 * 2**30 + i * 2**20),), at=ts),
+                PollResult("disk", (("/", ts, 93.5), ("/var", ts, 41.0 + i / 10)), at=ts),
+            )
+        else:
+            results = (
+                PollResult("error rate", (("", ts, 2.0 + i / 4),), at=ts),
+                PollResult(
+                    "p95 latency", error="prometheus unreachable: connection refused", at=ts
+                ),
+            )
+        out.append(MetricsArrived(MetricResults(results), environment))
+    return out
 
 
 def fixed_sample(i: int = 0) -> HostSample:
@@ -82,3 +156,14 @@ def make_app() -> Callable[..., CockpitApp]:
         return CockpitApp(context)
 
     return factory
+
+
+async def paint_metrics(pilot: Any) -> None:
+    """Post :func:`metric_results` for the environment in focus and paint the Metrics pane."""
+    app = pilot.app
+    assert isinstance(app, CockpitApp)
+    for message in metric_results(app.env_name):
+        app.post_message(message)
+    await pilot.pause()
+    app.panes.metrics.paint()
+    await pilot.pause()

@@ -7,13 +7,12 @@ from collections.abc import Callable
 from textual.widgets import OptionList, Tabs
 
 from cockpit.ui.app import CockpitApp
-from cockpit.ui.messages import HostSampled
 from cockpit.ui.screens.environments import EnvironmentScreen
 from cockpit.ui.screens.help import HelpScreen
 from cockpit.ui.widgets.banner import EnvBanner
 from cockpit.ui.widgets.metrics_pane import MetricsPane
 from cockpit.ui.widgets.pane import Pane
-from tests.ui.conftest import FIXED_PROCESSES, fixed_sample
+from tests.ui.conftest import metric_results
 
 AppFactory = Callable[..., CockpitApp]
 
@@ -53,7 +52,14 @@ async def test_help_lists_keys_and_closes(make_app: AppFactory) -> None:
         assert "Env" in shown and "Theme" in shown and "Quit" in shown
         titles = [title for title, _ in app.screen.sections]
         # The cockpit's own keys for every pane come before anything generic.
-        assert titles[:5] == ["Everywhere", "1 Health", "2 Logs", "4 Checklists", "Lists and views"]
+        assert titles[:6] == [
+            "Everywhere",
+            "1 Health",
+            "2 Logs",
+            "3 Metrics",
+            "4 Checklists",
+            "Lists and views",
+        ]
         logs = dict((d, k) for k, d in app.screen.sections[2][1])
         assert logs["Filter"] == "/"
         await pilot.press("escape")
@@ -112,18 +118,22 @@ async def test_wide_layout_shows_all_panes(make_app: AppFactory) -> None:
         ]
 
 
-async def test_host_sample_fills_metrics(make_app: AppFactory) -> None:
+async def test_metric_readings_fill_the_metrics_pane(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
         pane = app.query_one(MetricsPane)
         assert pane.updated_at is None
-        for i in range(3):
-            app.post_message(HostSampled(fixed_sample(i), FIXED_PROCESSES))
-            await pilot.pause()
-        assert pane.series["cpu"].values() == [12.0, 13.0, 14.0]
+        for message in metric_results("local", steps=3):
+            app.post_message(message)
+        await pilot.pause(1.2)  # the pane repaints on the app's 1 Hz tick
+        rows = {row.title: row for row in pane.table.rows}
+        assert rows["cpu"].value == 18.0
+        assert [v for _, v in rows["cpu"].points] == [12.0, 15.0, 18.0]
         assert pane.updated_at is not None
-        disk_row = app.query_one("#metric-disk--")
-        assert disk_row.has_class("-crit")  # 93.5% > 90% (seed 003's disk threshold)
+        # 93.5% is past seed 003's disk limit: the row is crit and comes first.
+        assert pane.table.rows[0].title == "disk /"
+        assert rows["disk /"].level.label == "crit"
+        assert rows["disk /"].action == "Clean up / expand"
 
 
 async def test_keymap_override_from_config(make_app: AppFactory) -> None:

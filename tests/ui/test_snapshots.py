@@ -17,7 +17,13 @@ from cockpit.domain.health import (
 )
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.messages import HealthSnapshot, HostSampled
-from tests.ui.conftest import FIXED_EPOCH, FIXED_PROCESSES, THREE_ENVS, fixed_sample
+from tests.ui.conftest import (
+    FIXED_EPOCH,
+    FIXED_PROCESSES,
+    THREE_ENVS,
+    fixed_sample,
+    paint_metrics,
+)
 
 AppFactory = Callable[..., CockpitApp]
 
@@ -26,7 +32,7 @@ async def _feed(pilot: Pilot[Any]) -> None:
     for i in range(5):
         pilot.app.post_message(HostSampled(fixed_sample(i), FIXED_PROCESSES))
         await pilot.pause()
-    await pilot.pause()
+    await paint_metrics(pilot)
 
 
 def test_local_160x45(snap_compare: Any, make_app: AppFactory) -> None:

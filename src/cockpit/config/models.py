@@ -110,3 +110,9 @@ class CockpitConfig(Model):
     def environment_names_for(self, listed: list[str] | None) -> list[str]:
         """Environments an entry applies to: the listed ones, or all when none are listed."""
         return list(listed) if listed else list(self.environments)
+
+    def metrics_for(self, environment: str) -> list[MetricConfig]:
+        """The metrics that belong to ``environment``, in config order."""
+        return [
+            m for m in self.metrics if environment in self.environment_names_for(m.environments)
+        ]

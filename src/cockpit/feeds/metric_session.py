@@ -39,9 +39,7 @@ class MetricSession:
         self._boards: list[tuple[str, MetricPoller, MetricBoard]] = []
         started = time.monotonic()
         for name in names:
-            entries = [
-                m for m in config.metrics if name in config.environment_names_for(m.environments)
-            ]
+            entries = config.metrics_for(name)
             poller = MetricPoller(
                 entries,
                 config.environments[name],

@@ -19,10 +19,12 @@ if TYPE_CHECKING:
 
     from cockpit.config.environments import Environment
     from cockpit.config.logs import LogSourceConfig
+    from cockpit.config.metrics import MetricConfig
     from cockpit.config.models import CockpitConfig
     from cockpit.domain.health import ServiceStatus
     from cockpit.sources.logs.base import PlainRow, SourceState
     from cockpit.sources.metrics.host import HostSample
+    from cockpit.sources.metrics.poller import PollResult
     from cockpit.sources.metrics.processes import ProcessInfo
 
 
@@ -194,3 +196,60 @@ class Dropped:
     """
 
     counts: dict[str, int]
+
+
+# ---- metrics -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsSetup:
+    """What the metrics worker reads, and where it keeps their history.
+
+    Attributes:
+        metrics: The metrics of the environment in focus.
+        environment: That environment.
+        base_dir: Directory for relative paths in the config.
+        state_path: The state database (None keeps no history).
+        window: Seconds of history to backfill at start.
+    """
+
+    metrics: tuple[MetricConfig, ...]
+    environment: Environment
+    base_dir: Path
+    state_path: Path | None
+    window: float
+
+
+@dataclass(frozen=True, slots=True)
+class Backfill:
+    """Fill ``window`` seconds of history again (the operator picked a longer window).
+
+    Attributes:
+        window: Seconds.
+    """
+
+    window: float
+
+
+@dataclass(frozen=True, slots=True)
+class MetricResults:
+    """Reads (and backfills) that ended since the last record, in the order they ended.
+
+    Attributes:
+        results: Each read's outcome.
+    """
+
+    results: tuple[PollResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MetricStored:
+    """History kept in the state store for one metric, sent once at start.
+
+    Attributes:
+        metric: The metric's name.
+        points: ``(series, resolution, ts, value)``.
+    """
+
+    metric: str
+    points: tuple[tuple[str, int, float, float], ...]

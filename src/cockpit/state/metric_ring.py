@@ -67,15 +67,24 @@ class Ring:
         self._values[index] = value
 
     def points(self, since: float = float("-inf")) -> list[tuple[float, float]]:
-        """Points at or after ``since``, oldest first."""
-        out = []
-        cap = self.capacity
-        for i in range(self._size):
-            index = (self._start + i) % cap
-            ts = self._ts[index]
-            if ts >= since:
-                out.append((ts, self._values[index]))
-        return out
+        """Points at or after ``since``, oldest first (a binary search, then C-level slices)."""
+        cap, start, size = self.capacity, self._start, self._size
+        lo, hi = 0, size
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._ts[(start + mid) % cap] < since:
+                lo = mid + 1
+            else:
+                hi = mid
+        first = (start + lo) % cap
+        count = size - lo
+        if first + count <= cap:
+            end = first + count
+            return list(zip(self._ts[first:end], self._values[first:end], strict=True))
+        wrap = first + count - cap
+        return list(zip(self._ts[first:cap], self._values[first:cap], strict=True)) + list(
+            zip(self._ts[:wrap], self._values[:wrap], strict=True)
+        )
 
     @property
     def last(self) -> tuple[float, float] | None:

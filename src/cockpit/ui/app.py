@@ -17,6 +17,7 @@ from cockpit.ui.messages import (
     HealthSnapshot,
     HostSampled,
     LogsForService,
+    MetricsArrived,
     RetryRequested,
     StateWriteFailed,
 )
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from cockpit.config.environments import Environment
     from cockpit.ui.feed_supervisor import Feeds
     from cockpit.ui.trouble_news import TroubleNews
+    from cockpit.ui.widgets.metrics_pane import MetricsPane
 
 __all__ = ["AppContext", "CockpitApp", "StartupError"]
 
@@ -200,6 +202,7 @@ class CockpitApp(CockpitShell):
         env = self.environment
         local = not (env.kubernetes or env.azure or env.docker or env.prometheus)
         self.panes.health.configure(self.env_name, has_services, local)
+        self.panes.metrics.configure(self.env_name, self.context.config)
         self.news.refresh()
         if self._feeds is not None:
             self._feeds.focus(self.env_name)
@@ -268,9 +271,21 @@ class CockpitApp(CockpitShell):
     def on_host_sampled(self, message: HostSampled) -> None:
         if self.closing:
             return
-        with self.batch_update():
-            self.panes.metrics.add_host_sample(message.sample)
-            self.panes.health.show_processes(message.processes)
+        self.panes.health.show_processes(message.processes)
+
+    def on_metrics_arrived(self, message: MetricsArrived) -> None:
+        if self.closing or message.environment != self.env_name:
+            return
+        self.panes.metrics.take(message.record)
+
+    def on_metrics_pane_window_changed(self, message: MetricsPane.WindowChanged) -> None:
+        if self._feeds is not None:
+            self._feeds.metrics_window(message.window)
+
+    def on_metrics_pane_chart_wanted(self, message: MetricsPane.ChartWanted) -> None:
+        from cockpit.ui.screens.metric_chart import MetricChartScreen
+
+        self.push_screen(MetricChartScreen(self.panes.metrics, message.key))
 
     def on_health_snapshot(self, message: HealthSnapshot) -> None:
         if self.closing:

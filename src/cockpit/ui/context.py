@@ -35,7 +35,7 @@ class AppContext:
     read_only: bool = False
     theme: str | None = None
     warnings: list[str] = field(default_factory=list)
-    host_interval: float = 1.0
+    host_interval: float = 2.0
     store: Store | None = None
     feeds: Callable[[CockpitApp], Feeds] = _supervised_feeds
     """Builds what starts, stops and retries the data feeds (health, logs, host metrics)."""

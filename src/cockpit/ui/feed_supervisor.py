@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from textual.worker import get_current_worker
 
-from cockpit.ui.messages import HealthSnapshot, HostSampled
+from cockpit.ui.messages import HealthSnapshot, HostSampled, MetricsArrived
 from cockpit.ui.widgets.health_pane import HealthPane
 from cockpit.ui.widgets.logs_pane import LogsPane
 from cockpit.ui.widgets.metrics_pane import MetricsPane
@@ -20,7 +20,7 @@ from cockpit.ui.widgets.metrics_pane import MetricsPane
 if TYPE_CHECKING:
     from cockpit.feeds.health import HealthFeed
     from cockpit.feeds.logs import LogFeed
-    from cockpit.feeds.metrics import HostFeed
+    from cockpit.feeds.metrics import HostFeed, MetricFeed
     from cockpit.ui.app import CockpitApp
 
 
@@ -39,6 +39,9 @@ class Feeds(Protocol):
     def check_now(self, service: str | None) -> bool:
         """Run health checks now; False when no monitor is running."""
 
+    def metrics_window(self, seconds: float) -> None:
+        """The Metrics pane now shows ``seconds``: fill that much history where it is kept."""
+
     def stop(self) -> None:
         """Stop every feed (the app is ending). Must not block."""
 
@@ -56,6 +59,7 @@ class FeedSupervisor:
         self.host: HostFeed | None = None
         self.health: HealthFeed | None = None
         self.logs: LogFeed | None = None
+        self.metrics: MetricFeed | None = None
 
     def start(self) -> None:
         """Start host sampling and, when services are configured, the health monitor."""
@@ -66,15 +70,22 @@ class FeedSupervisor:
         """Restart the log sources for ``environment``."""
         self.environment = environment
         self._start_logs()
+        self._start_metrics()
 
     def retry(self, pane: str) -> None:
         """Restart the feed behind ``pane`` (the host sampler also feeds the health pane)."""
-        if pane in ("metrics", "health"):
-            self._start_host()
         if pane == "health":
+            self._start_host()
             self._start_health()
         if pane == "logs":
             self._start_logs()
+        if pane == "metrics":
+            self._start_metrics()
+
+    def metrics_window(self, seconds: float) -> None:
+        """Ask the metrics process to backfill ``seconds`` of history."""
+        if self.metrics is not None:
+            self.metrics.backfill(seconds)
 
     def check_now(self, service: str | None) -> bool:
         """Ask the monitor to run ``service``'s checks (all when None) now."""
@@ -85,7 +96,7 @@ class FeedSupervisor:
 
     def stop(self) -> None:
         """Stop every feed; their worker processes end when their pipes close."""
-        for feed in (self.health, self.logs, self.host):
+        for feed in (self.health, self.logs, self.host, self.metrics):
             if feed is not None:
                 feed.stop()
 
@@ -104,8 +115,7 @@ class FeedSupervisor:
     # ---- host ---------------------------------------------------------------------------------
 
     def _start_host(self) -> None:
-        self.app.query_one(MetricsPane).error = None
-        self._run(self._sample_host, "metrics", "sample host metrics and processes")
+        self._run(self._sample_host, "host", "sample local processes")
 
     def _sample_host(self) -> None:
         from cockpit.feeds.metrics import HostFeed
@@ -174,3 +184,37 @@ class FeedSupervisor:
         self.logs = feed
         pane.attach(feed, terms=[term for c in entries for term in c.highlight])
         self._run(feed.start, "logs", "start the log worker")
+
+    # ---- metrics ------------------------------------------------------------------------------
+
+    def _start_metrics(self) -> None:
+        from cockpit.feeds.metrics import MetricFeed
+        from cockpit.sources.messages import MetricsSetup
+
+        app = self.app
+        pane = app.query_one(MetricsPane)
+        if self.metrics is not None:
+            self.metrics.stop()
+            self.metrics = None
+        context = app.context
+        name = self.environment
+        entries = context.config.metrics_for(name)
+        if not entries:
+            return
+        pane.error = None
+        store = context.store
+        setup = MetricsSetup(
+            tuple(entries),
+            context.config.environments[name],
+            context.base_dir,
+            store.path if store is not None and not store.in_memory else None,
+            pane.window,
+        )
+        feed = MetricFeed(setup, lambda record: app.post_message(MetricsArrived(record, name)))
+        self.metrics = feed
+
+        def run() -> None:
+            worker = get_current_worker()
+            feed.run(lambda: worker.is_cancelled)
+
+        self._run(run, "metrics", "read the metrics of the environment in focus")

@@ -80,3 +80,17 @@ class LogsForService(Message):
     def __init__(self, service: str) -> None:
         super().__init__()
         self.service = service
+
+
+class MetricsArrived(Message):
+    """Readings (or stored history) of the metrics of the environment in focus.
+
+    Attributes:
+        record: A ``MetricResults`` or ``MetricStored`` record from the metrics process.
+        environment: The environment they belong to (late records of another are dropped).
+    """
+
+    def __init__(self, record: object, environment: str) -> None:
+        super().__init__()
+        self.record = record
+        self.environment = environment

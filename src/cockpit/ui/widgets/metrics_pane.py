@@ -1,106 +1,229 @@
-"""Metrics pane: host CPU, memory, load, network and disks as sparklines."""
+"""Metrics pane: the metrics of the environment in focus, trouble first, as wide sparklines.
+
+Readings arrive in batches from the metrics process; the pane folds them into its
+:class:`~cockpit.feeds.metric_board.MetricBoard` and repaints at most twice a second.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+import time
+from typing import TYPE_CHECKING, ClassVar
 
-from cockpit.sources.metrics.host import HostSample
-from cockpit.state.series import Series
-from cockpit.text.age import format_bytes
-from cockpit.ui.widgets.metric_row import MetricRow
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Static
+
+from cockpit.domain.thresholds import Level
+from cockpit.state.metric_ring import WINDOWS
+from cockpit.text.sanitize import plain
+from cockpit.ui.widgets.metric_table import MetricTable
 from cockpit.ui.widgets.pane import Pane
 
-# Seed 001's alert thresholds: cpu > 80 warn / > 90 crit, memory > 85 / > 95; seed 003: disk > 90.
-THRESHOLDS: dict[str, tuple[float, float]] = {
-    "cpu": (80.0, 90.0),
-    "mem": (85.0, 95.0),
-    "swap": (50.0, 80.0),
-    "disk": (80.0, 90.0),
-}
+if TYPE_CHECKING:
+    from cockpit.config.models import CockpitConfig
+    from cockpit.feeds.metric_board import MetricBoard, MetricRow
 
-
-def level_for(kind: str, value: float) -> str | None:
-    """``warn``/``crit``/None for a percentage against the seed runbooks' thresholds."""
-    warn, crit = THRESHOLDS.get(kind, (float("inf"), float("inf")))
-    if value > crit:
-        return "crit"
-    if value > warn:
-        return "warn"
-    return None
-
-
-def _row_id(key: str) -> str:
-    return "metric-" + "".join(c if c.isalnum() else "-" for c in key)
+WINDOW_NAMES = tuple(WINDOWS)
 
 
 class MetricsPane(Pane):
-    """Live host metrics; one row per metric, history kept in bounded series."""
+    """The environment's metrics, one row per series."""
+
+    DEFAULT_CSS = """
+    MetricsPane > .metrics--header {
+        height: 1;
+        color: $foreground-muted;
+    }
+    MetricsPane > #metric-scroll {
+        height: 1fr;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("w", "next_window", "Window", id="metric_window"),
+    ]
 
     pane_id = "metrics"
     title = "Metrics"
     key = "3"
-    stale_after = 5.0
+    stale_after = 30.0
+
+    class WindowChanged(Message):
+        """The operator picked another window; backends that keep history should fill it."""
+
+        def __init__(self, window: float) -> None:
+            super().__init__()
+            self.window = window
+
+    class ChartWanted(Message):
+        """Show the chart of one row."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
 
     def __init__(self) -> None:
         super().__init__()
-        self.series: dict[str, Series] = {}
+        self.board: MetricBoard | None = None
+        self.environment = ""
+        self.window_name = "5m"
+        self.empty_reason = "waiting for the metrics of the environment in focus"
+        self._dirty = False
+        self._painting = False
+        self._ticks = 0
+
+    @property
+    def window(self) -> float:
+        """Seconds shown."""
+        return WINDOWS[self.window_name]
 
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="metric-rows"):
-            for key, label, ceiling in (
-                ("cpu", "CPU", 100.0),
-                ("mem", "Memory", 100.0),
-                ("swap", "Swap", 100.0),
-                ("load", "Load 1m", None),
-                ("rx", "Net in", None),
-                ("tx", "Net out", None),
-            ):
-                yield MetricRow(label, ceiling=ceiling, id=_row_id(key))
+        yield Static("", classes="metrics--header", markup=False)
+        with VerticalScroll(id="metric-scroll", can_focus=False):
+            yield MetricTable(id="metric-table")
 
-    def _series(self, key: str) -> Series:
-        s = self.series.get(key)
-        if s is None:
-            s = self.series[key] = Series(key, maxlen=120)
-        return s
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._paint_header()
 
-    def add_host_sample(self, sample: HostSample) -> None:
-        """Record a sample and redraw every row."""
-        values = {
-            "cpu": sample.cpu_pct,
-            "mem": sample.mem_pct,
-            "swap": sample.swap_pct,
-            "load": sample.load1,
-            "rx": sample.net_rx_bps,
-            "tx": sample.net_tx_bps,
-        }
-        for mount, pct in sample.disks.items():
-            values[f"disk:{mount}"] = pct
-        rows = self.query_one("#metric-rows", VerticalScroll)
-        for key, value in values.items():
-            series = self._series(key)
-            series.add(sample.ts, value)
-            row_id = _row_id(key)
-            matches = rows.query(f"#{row_id}")
-            if matches:
-                row = matches.first(MetricRow)
-            else:
-                row = MetricRow(f"Disk {key[5:]}"[:12], ceiling=100.0, id=row_id)
-                rows.mount(row)
-                continue  # mounted rows compose on the next frame; the next sample fills them
-            row.show(
-                self._format(key, value, sample),
-                series.values(),
-                level_for(key.split(":")[0], value),
+    @property
+    def table(self) -> MetricTable:
+        """The rows."""
+        return self.query_one(MetricTable)
+
+    def configure(self, environment: str, config: CockpitConfig) -> None:
+        """Show the metrics of ``environment`` (none yet read), or say there are none."""
+        from cockpit.feeds.metric_board import MetricBoard
+
+        entries = config.metrics_for(environment)
+        if not entries:
+            self.attach(
+                None, environment, f"no metrics for {environment}: add them under `metrics:`"
             )
-        self.mark_fresh("host")
+            return
+        self.attach(MetricBoard(entries, environment, self.app_monotonic()), environment)
 
-    @staticmethod
-    def _format(key: str, value: float, sample: HostSample) -> str:
-        if key in ("rx", "tx"):
-            return f"{format_bytes(value)}/s"
-        if key == "load":
-            return f"{value:.2f}"
-        if key == "mem":
-            return f"{value:.0f}% {format_bytes(sample.mem_used)}"
-        return f"{value:.1f}%"
+    def attach(self, board: MetricBoard | None, environment: str, reason: str = "") -> None:
+        """Show ``board`` (None: nothing to show, for ``reason``)."""
+        self.board = board
+        self.environment = environment
+        self.empty_reason = reason
+        self.error = None
+        self.updated_at = None
+        self.note = ""
+        self.table.display = board is not None
+        self.paint()
+
+    def take(self, record: object) -> None:
+        """Fold a ``MetricResults`` or ``MetricStored`` record into the board."""
+        from cockpit.sources.messages import MetricResults, MetricStored
+
+        board = self.board
+        if board is None:
+            return
+        now = self.app_monotonic()
+        match record:
+            case MetricResults(results):
+                for result in results:
+                    board.apply(result, now)
+                if any(not r.backfill and r.error is None for r in results):
+                    self.updated_at = time.monotonic()
+            case MetricStored(metric, points):
+                for series, resolution, ts, value in points:
+                    board.fill(metric, series, resolution, [(ts, value)])
+        self._dirty = True
+
+    def app_monotonic(self) -> float:
+        """The app's monotonic clock (pinned in tests)."""
+        return float(self.app.context.monotonic())  # type: ignore[attr-defined]
+
+    def app_now(self) -> float:
+        """The app's wall clock (pinned in tests)."""
+        return float(self.app.context.clock())  # type: ignore[attr-defined]
+
+    def refresh_freshness(self) -> None:
+        """The app's 1 Hz tick: repaint with what arrived since, in the tick's one frame.
+
+        A pane behind a tab is not drawn at all (readings still go into the board); with no
+        new readings it repaints every few ticks, so windows, ages and staleness move on.
+        """
+        self._ticks += 1
+        due = self._dirty or self._ticks % 4 == 0
+        if self.board is not None and self.display and due and not self._painting:
+            self.paint()
+        else:
+            self._subtitle()
+
+    def rows(self) -> list[MetricRow]:
+        """The rows as shown now."""
+        if self.board is None:
+            return []
+        return self.board.rows(self.app_now(), self.window, self.app_monotonic())
+
+    def paint(self) -> None:
+        """Redraw the rows, the header and the border from the board."""
+        self._dirty = False
+        self._painting = True
+        try:
+            self._paint()
+        finally:
+            self._painting = False
+
+    def _paint(self) -> None:
+        rows = self.rows()
+        self.table.show(rows, self.window, self.app_now(), self.app_monotonic())
+        failing = {r.metric for r in rows if r.error is not None}
+        names = {r.metric for r in rows}
+        if rows and failing == names:
+            first = next(r for r in rows if r.error is not None)
+            self.error = f"every metric failing: {first.metric}: {first.error}"
+        elif self.error is not None and len(failing) < len(names):
+            self.error = None
+        self._paint_header(rows)
+        self._subtitle()
+
+    def _paint_header(self, rows: list[MetricRow] | None = None) -> None:
+        header = self.query_one(".metrics--header", Static)
+        if self.board is None:
+            header.update(plain(self.empty_reason, 300))
+            return
+        rows = rows or []
+        crit = sum(1 for r in rows if r.level == Level.CRIT)
+        warn = sum(1 for r in rows if r.level == Level.WARN)
+        failing = len({r.metric for r in rows if r.error is not None})
+        stale = sum(1 for r in rows if r.stale)
+        parts = [f"{plain(self.environment, 40)} · last {self.window_name} (w)"]
+        trouble = [
+            f"{n} {word}"
+            for n, word in ((crit, "crit"), (warn, "warn"), (failing, "failing"), (stale, "stale"))
+            if n
+        ]
+        parts.append(", ".join(trouble) if trouble else "all within limits")
+        parts.append("enter: chart")
+        header.update(" · ".join(parts))
+
+    def _subtitle(self) -> None:
+        """Freshness in the border, with how many metrics fail."""
+        rows_failing = 0
+        if self.board is not None:
+            rows_failing = len({r.metric for r in self.table.rows if r.error is not None})
+        self.note = f"{rows_failing} failing" if rows_failing else ""
+        if self.board is None:
+            self.set_class(False, "-stale")
+            self.border_subtitle = "not configured"
+            return
+        super().refresh_freshness()
+
+    def action_next_window(self) -> None:
+        """Cycle 5m → 1h → 24h → 7d."""
+        index = WINDOW_NAMES.index(self.window_name)
+        self.window_name = WINDOW_NAMES[(index + 1) % len(WINDOW_NAMES)]
+        self.post_message(self.WindowChanged(self.window))
+        self.paint()
+        self.notify(f"Metrics: last {self.window_name}", timeout=2)
+
+    def on_metric_table_chosen(self, message: MetricTable.Chosen) -> None:
+        message.stop()
+        self.post_message(self.ChartWanted(message.key))
