@@ -11,6 +11,8 @@ The real ``azure-identity`` and ``azure-mgmt-monitor`` clients talk to it unchan
 * ARM, bearer token required: ``Microsoft.Web/sites`` get/list/restart/start/stop, Monitor
   metrics, metric definitions and namespaces, activity log, metric alerts. Bodies come from
   ``fixtures/azure/`` with ids, names, subscription and resource group rewritten to the request.
+  Metric points outside a requested ``timespan`` are left out, as the service does;
+  :meth:`AzureStandIn.shift_metrics` moves the examples' points near the test's own time.
 
 Switches for failure tests: :attr:`AzureStandIn.fail_tokens` (token endpoints refuse: 400
 ``invalid_client``), :meth:`AzureStandIn.expire_tokens` (ARM answers 401
@@ -24,6 +26,7 @@ start as the two sites of ``ListWebAppsByResourceGroup.json``, both Running.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 import secrets
@@ -117,6 +120,7 @@ class AzureStandIn:
             for m in example_body(METRICS_ERROR)["value"]
             if m.get("errorCode", "Success") != "Success"
         }
+        self.metrics_shift = dt.timedelta(0)
         self._expired: set[str] = set()
         self._failures: list[list[Any]] = []
         self._lock = threading.Lock()
@@ -199,6 +203,12 @@ class AzureStandIn:
         ``status`` (an ARM error body; 429 and 503 also carry ``Retry-After: 0``)."""
         with self._lock:
             self._failures.append([path_fragment.lower(), status, count, code or f"Http{status}"])
+
+    def shift_metrics(self, end: dt.datetime) -> None:
+        """Move every point of the metric examples by the same amount, so that GetMetric's
+        timespan ends at ``end`` (its five hourly points are then the five hours before)."""
+        example_end = example_body(METRICS)["timespan"].split("/")[1]
+        self.metrics_shift = end - dt.datetime.fromisoformat(example_end)
 
     def set_site(self, name: str, state: str = "Running") -> None:
         """Add a site or change its state (``Running`` or ``Stopped``)."""
@@ -394,7 +404,7 @@ class AzureStandIn:
                 metric["id"] = (
                     f"/{resource}/providers/Microsoft.Insights/metrics/" + (metric["name"]["value"])
                 )
-            return Response.json(body)
+            return Response.json(self._in_time(body, request.param("timespan")))
         body = example_body(METRICS)
         by_name = {m["name"]["value"].lower(): m for m in body["value"]}
         if requested:
@@ -412,7 +422,22 @@ class AzureStandIn:
             )
         if request.param("timespan"):
             body["timespan"] = request.param("timespan")
-        return Response.json(body)
+        return Response.json(self._in_time(body, request.param("timespan")))
+
+    def _in_time(self, body: dict[str, Any], timespan: str | None) -> dict[str, Any]:
+        """The metric points moved by :attr:`metrics_shift`, those outside ``timespan`` left out."""
+        start, _, end = (timespan or "").partition("/")
+        since = dt.datetime.fromisoformat(start) if end else None
+        until = dt.datetime.fromisoformat(end) if end else None
+        for metric in body["value"]:
+            for series in metric["timeseries"]:
+                kept = []
+                for point in series["data"]:
+                    at = dt.datetime.fromisoformat(point["timeStamp"]) + self.metrics_shift
+                    if since is None or until is None or since <= at < until:
+                        kept.append({**point, "timeStamp": at.isoformat().replace("+00:00", "Z")})
+                series["data"] = kept
+        return body
 
     def _activity_log(self, request: Request, match: re.Match[str]) -> Response:
         if request.param("$skiptoken"):

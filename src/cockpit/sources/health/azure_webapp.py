@@ -61,12 +61,14 @@ def make_credential(target: AzureTarget, process_timeout: float) -> Any:
     return DefaultAzureCredential(**kwargs)
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's text, sanitized (credential chains write long reports)."""
     lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
     return excerpt(lines[0] if lines else type(exc).__name__, 200)
 
 
-def _credential_key(target: AzureTarget) -> tuple[object, ...]:
+def credential_key(target: AzureTarget) -> tuple[object, ...]:
+    """The :meth:`ProbeContext.cached` key of the credential for ``target``."""
     return (
         "azure-credential",
         target.authority_host,
@@ -75,15 +77,36 @@ def _credential_key(target: AzureTarget) -> tuple[object, ...]:
     )
 
 
+def arm_scope(target: AzureTarget) -> str:
+    """The token scope of the environment's Resource Manager (sovereign clouds differ)."""
+    return f"{target.arm_endpoint.rstrip('/')}/.default"
+
+
+class ArmCredential:
+    """The run's cached credential for ``target``, asking for tokens in its tenant.
+
+    A token credential in the azure-core sense, so SDK clients can take it as it is.
+    """
+
+    def __init__(self, target: AzureTarget, ctx: ProbeContext, timeout: float) -> None:
+        self._target = target
+        self._ctx = ctx
+        self._timeout = timeout
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        """A token for ``scopes`` (blocking; azure-identity caches it until it nears expiry)."""
+        target, timeout = self._target, self._timeout
+        credential = self._ctx.cached(
+            credential_key(target), lambda: make_credential(target, timeout)
+        )
+        if target.tenant:
+            kwargs["tenant_id"] = target.tenant
+        return credential.get_token(*scopes, **kwargs)
+
+
 def _token(target: AzureTarget, ctx: ProbeContext, timeout: float) -> str:
-    """A bearer token for ARM (blocking; azure-identity caches it until it nears expiry)."""
-    credential = ctx.cached(_credential_key(target), lambda: make_credential(target, timeout))
-    scope = f"{target.arm_endpoint.rstrip('/')}/.default"
-    if target.tenant:
-        token = credential.get_token(scope, tenant_id=target.tenant)
-    else:
-        token = credential.get_token(scope)
-    return str(token.token)
+    """A bearer token for ARM (blocking)."""
+    return str(ArmCredential(target, ctx, timeout).get_token(arm_scope(target)).token)
 
 
 def _arm_error(body: Any) -> str:
@@ -124,12 +147,12 @@ async def probe(job: CheckJob, ctx: ProbeContext) -> Outcome:
         return Outcome(Status.UNKNOWN, "no resource_group on the check or the environment")
     start = time.monotonic()
     # One token request at a time per credential: the first fills the cache for the others.
-    lock = ctx.cached(("lock", *_credential_key(target)), asyncio.Lock)
+    lock = ctx.cached(("lock", *credential_key(target)), asyncio.Lock)
     try:
         async with lock:
             token = await ctx.run_blocking(lambda: _token(target, ctx, spec.timeout))
     except Exception as exc:  # every credential failure means "cannot tell"
-        return Outcome(Status.UNKNOWN, f"no Azure credential: {_first_line(exc)}")
+        return Outcome(Status.UNKNOWN, f"no Azure credential: {first_line(exc)}")
     url = (
         f"{target.arm_endpoint.rstrip('/')}/subscriptions/{quote(target.subscription)}"
         f"/resourceGroups/{quote(group)}/providers/Microsoft.Web/sites/{quote(spec.name)}"
