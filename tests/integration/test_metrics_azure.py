@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -18,6 +15,7 @@ from cockpit.config.environments import Environment
 from cockpit.config.metrics import MetricConfig
 from cockpit.sources.metrics.poller import MetricPoller
 from tests.support.azure_server import METRICS, METRICS_ERROR, AzureStandIn
+from tests.support.cockpit_cli import run_cockpit
 from tests.support.config_files import write_config
 from tests.support.processes import free_port
 from tests.support.shared_fixtures import example_body
@@ -236,18 +234,11 @@ def test_cli_reports_the_examples_value(
             crit: 10
         """,
     )
-    home = tmp_path / "home"
-    env = {
-        **os.environ,
-        "HOME": str(home),
-        **{var: str(home / var.lower()) for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME",
-                                                    "XDG_STATE_HOME", "XDG_CACHE_HOME")},
-    }  # fmt: skip
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "cockpit"), "--config", str(config), "metrics",
-         "--json", "--window", "24h"],
-        env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    done = run_cockpit(
+        ["--config", str(config), "metrics", "--json", "--window", "24h"],
+        tmp_path / "home",
+        tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     rows = {row["labels"]: row for row in json.loads(done.stdout)["metrics"]}
     # Http5xx is answered with the example's data (its first metric) under the name asked for.

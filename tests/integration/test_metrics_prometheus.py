@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -16,6 +13,7 @@ import pytest
 
 from cockpit.sources.metrics.poller import PollResult
 from cockpit.sources.metrics.reading import MetricError
+from tests.support.cockpit_cli import run_cockpit
 from tests.support.fixtures_http import HttpServerFactory
 from tests.support.fixtures_prometheus import PrometheusFactory
 from tests.support.http_servers import Response
@@ -233,23 +231,6 @@ async def test_missing_prometheus_is_a_metric_error_for_backfill_too() -> None:
         await poller.aclose()
 
 
-def _cockpit(args: list[str], home: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The installed ``cockpit`` command with HOME and XDG dirs inside ``home``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COCKPIT_")}
-    env["HOME"] = str(home)
-    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        env[var] = str(home / var.lower())
-    return subprocess.run(
-        [str(Path(sys.executable).with_name("cockpit")), *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 CONTRACT = """\
 environments:
   local:
@@ -281,7 +262,7 @@ def test_cli_reports_sum_of_up_and_host_cpu(
     home = tmp_path / "home"
     home.mkdir()
 
-    done = _cockpit(["--config", str(config), "metrics", "--json"], home, tmp_path)
+    done = run_cockpit(["--config", str(config), "metrics", "--json"], home, tmp_path)
 
     rows = {row["name"]: row for row in json.loads(done.stdout)["metrics"]}
     assert set(rows) == {"cpu", "targets-up"}, done.stderr
@@ -307,7 +288,7 @@ def test_cli_without_config_lists_host_cpu_and_memory(tmp_path: Path) -> None:
     home.mkdir()
     cwd.mkdir()
 
-    done = _cockpit(["metrics", "--json"], home, cwd)
+    done = run_cockpit(["metrics", "--json"], home, cwd)
 
     assert done.returncode in (0, 1), done.stderr
     rows = {row["name"]: row for row in json.loads(done.stdout)["metrics"]}
