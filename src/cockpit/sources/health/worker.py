@@ -19,7 +19,8 @@ import sys
 from cockpit.sources.messages import HealthSetup, Refresh, Snapshot, UnexpectedMessage
 from cockpit.sources.worker_child import Parent, run_child
 
-PUBLISH_INTERVAL = 0.5
+PUBLISH_INTERVAL = 1.0
+"""Seconds between snapshots at most: one frame a second is as fast as an eye reads a table."""
 
 
 async def serve(parent: Parent, setup: HealthSetup) -> None:

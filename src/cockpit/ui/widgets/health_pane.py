@@ -89,6 +89,7 @@ class HealthPane(Pane):
         self.environment = ""
         self.all_envs = False
         self._rows: dict[int, Row] = {}
+        self._variables: dict[str, str] | None = None
         self._order: list[str] = []
         self._by_key: dict[str, ServiceStatus] = {}
         self.has_services = False
@@ -115,6 +116,7 @@ class HealthPane(Pane):
 
     def theme_changed(self) -> None:
         """Status colours are drawn into the rows: redraw them in the new theme's."""
+        self._variables = None
         if self.is_mounted:
             self._render_services()
             self._show_detail()
@@ -213,9 +215,13 @@ class HealthPane(Pane):
     def _render_services(self) -> None:
         table: DataTable[str | Text] = self.query_one("#services", DataTable)
         visible = self._visible()
-        variables = self.app.get_css_variables()
+        variables = self.variables
         now = self.clock()
         keys = [f"{s.environment}\x00{s.name}" for s in visible]
+        # Rows out of view are not redrawn for their FOR column alone (it moves every second):
+        # they catch up at the next tick after they scroll into view.
+        first_shown = int(table.scroll_y)
+        last_shown = first_shown + max(table.size.height, 1)
         self._by_key = dict(zip(keys, visible, strict=True))
         cursor_key = (
             self._order[table.cursor_row] if 0 <= table.cursor_row < len(self._order) else None
@@ -229,10 +235,14 @@ class HealthPane(Pane):
             self._rows.pop(position, None)
         for position, status in enumerate(visible):
             signature = self._row_signature(status, now)
+            kept = self._rows.get(position)
+            in_view = first_shown - 1 <= position <= last_shown
+            if not in_view and kept is not None and kept[:-1] == signature[:-1]:
+                continue
             if position >= table.row_count:
                 cells = self._cell_map(status, variables, now)
                 table.add_row(*(cells[c] for c in columns), key=f"p{position}")
-            elif self._rows.get(position) == signature:
+            elif kept == signature:
                 continue
             else:
                 cells = self._cell_map(status, variables, now)
@@ -255,7 +265,8 @@ class HealthPane(Pane):
     def refresh_freshness(self) -> None:
         """The 1 Hz tick: also redraw how long each service has been in its state."""
         super().refresh_freshness()
-        if self.statuses and self.is_mounted:
+        # Hidden behind a tab or a zoomed pane: nothing to redraw until it shows again.
+        if self.statuses and self.is_mounted and self.display:
             self._render_services()
 
     @staticmethod
@@ -304,6 +315,13 @@ class HealthPane(Pane):
             return None
         return self._by_key.get(self._order[table.cursor_row])
 
+    @property
+    def variables(self) -> dict[str, str]:
+        """The theme's CSS variables (read once per theme: building them is not cheap)."""
+        if self._variables is None:
+            self._variables = self.app.get_css_variables()
+        return self._variables
+
     def _show_detail(self) -> None:
         detail = self.query_one("#detail-text", Static)
         status = self.selected()
@@ -311,7 +329,7 @@ class HealthPane(Pane):
             self.detail_plain = ""
             detail.update("")
             return
-        variables = self.app.get_css_variables()
+        variables = self.variables
         # (indent, text): wrapped lines keep their block's indent instead of starting at the edge.
         parts: list[tuple[int, Text]] = []
         head = Text.assemble(
