@@ -11,7 +11,7 @@ import psutil
 from cockpit.config.environments import Environment
 from cockpit.config.metrics import MetricConfig
 from cockpit.feeds.metrics import MetricFeed, MetricFeedError
-from cockpit.sources.messages import MetricResults, MetricsSetup
+from cockpit.sources.messages import MetricResults, MetricsSetup, MetricStored
 from cockpit.sources.metrics.poller import PollResult
 from tests.support.workers import InThread
 
@@ -97,5 +97,33 @@ def test_a_broken_setup_ends_the_feed_with_the_reason() -> None:
     error = InThread(feed.run).ended(20)
     assert isinstance(error, MetricFeedError)
     assert str(error) == (
-        "metric reading stopped (exit 1: AttributeError: 'str' object has no attribute 'every')"
+        "metric reading stopped (exit 1: AttributeError: 'str' object has no attribute 'name')"
     )
+
+
+def test_a_restart_gets_back_what_the_last_run_read(tmp_path: Path) -> None:
+    db = tmp_path / "state.db"
+    entry = {"name": "root", "host": {"metric": "disk_percent", "mount": "/"}, "interval": "500ms"}
+    first = collect(setup(entry, state=db), lambda got: len(got) >= 14, timeout=30)
+    read = [point for result in first for point in result.points]
+    stored: list[MetricStored] = []
+
+    def publish(record: object) -> None:
+        if isinstance(record, MetricStored):
+            stored.append(record)
+
+    feed = MetricFeed(setup(entry, state=db), publish)
+    running = InThread(feed.run)
+    deadline = time.monotonic() + 10
+    while not stored and time.monotonic() < deadline:
+        time.sleep(0.05)
+    feed.stop()
+    assert running.ended(5) is None
+    (history,) = stored
+    assert history.metric == "root"
+    raw = [
+        (series, ts, value) for series, resolution, ts, value in history.points if resolution == 0
+    ]
+    # Written every 5 s: at least the first ten readings made it, exactly as read.
+    assert len(raw) >= 10
+    assert raw == read[: len(raw)]

@@ -114,3 +114,23 @@ async def test_enter_opens_a_chart_that_follows_the_cursor(make_app: AppFactory)
         assert app.screen.key != "cpu\x00"
         await pilot.press("escape")
         assert not isinstance(app.screen, MetricChartScreen)
+
+
+async def test_stored_history_draws_the_long_windows(make_app: AppFactory) -> None:
+    from cockpit.sources.messages import MetricStored
+    from cockpit.state.metric_ring import MINUTE, QUARTER
+
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        minutes = tuple(("", MINUTE, FIXED_EPOCH - 60.0 * k, 50.0 + k % 5) for k in range(600))
+        quarters = tuple(("", QUARTER, FIXED_EPOCH - 900.0 * k, 30.0) for k in range(500))
+        app.post_message(MetricsArrived(MetricStored("cpu", minutes + quarters), "local"))
+        await pilot.pause()
+        pane = app.query_one(MetricsPane)
+        await pilot.press("3", "w", "w")
+        assert pane.window_name == "24h"
+        cpu = next(r for r in pane.rows() if r.metric == "cpu")
+        assert len(cpu.points) == 600 and cpu.high == 54.0 and cpu.low == 50.0
+        await pilot.press("w")
+        cpu = next(r for r in pane.rows() if r.metric == "cpu")
+        assert pane.window_name == "7d" and len(cpu.points) == 500  # 125 hours of quarters

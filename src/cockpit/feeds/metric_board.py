@@ -7,6 +7,7 @@ series, with its value, window, min/avg/max, threshold level, staleness and erro
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -172,6 +173,14 @@ class MetricBoard:
         history.fill(resolution, points)
         if not metric.current and metric.last_ok is None:
             metric.current.add(series)
+
+    def fill_stored(self, name: str, points: Iterable[tuple[str, int, float, float]]) -> None:
+        """Add stored history of one metric: ``(series, resolution, ts, value)`` in any order."""
+        grouped: dict[tuple[str, int], list[tuple[float, float]]] = {}
+        for series, resolution, ts, value in points:
+            grouped.setdefault((series, resolution), []).append((ts, value))
+        for (series, resolution), history in grouped.items():
+            self.fill(name, series, resolution, history)
 
     def rows(self, now: float, window: float, monotonic: float) -> list[MetricRow]:
         """One row per series of every metric, trouble first, then in config order."""

@@ -26,16 +26,16 @@ class MetricSession:
     """
 
     def __init__(self, loaded: LoadedConfig, names: list[str], state: str | None = None) -> None:
+        from pathlib import Path
+
+        from cockpit.state.health_history import HealthHistory
+        from cockpit.state.metric_history import MetricHistory
+
         config = loaded.config
-        self.warning: str | None = None
-        self._history = None
-        if any(m.kind == "health" for m in config.metrics):
-            from pathlib import Path
-
-            from cockpit.state.health_history import HealthHistory
-
-            self._history = HealthHistory.open(Path(state) if state else None)
-            self.warning = self._history.store.warning
+        # What a running cockpit has read is in the store: the JSON series start with it.
+        self._history = HealthHistory.open(Path(state) if state else None)
+        self.warning = self._history.store.warning
+        self._stored = MetricHistory(self._history.store)
         self._boards: list[tuple[str, MetricPoller, MetricBoard]] = []
         started = time.monotonic()
         for name in names:
@@ -50,7 +50,8 @@ class MetricSession:
         self._last_read: dict[tuple[str, str], float] = {}
 
     async def start(self, window: float) -> None:
-        """Backfill the window where the backend keeps history, then read everything once."""
+        """Stored history first, then backfill where the backend keeps history, then a read."""
+        self._load_stored()
         fills = [
             (board, poller.backfill(entry, window))
             for _, poller, board in self._boards
@@ -68,6 +69,12 @@ class MetricSession:
             results = await asyncio.gather(*(p.read(e) for p, _, e in hosts))
             for (_, board, _), result in zip(hosts, results, strict=True):
                 board.apply(result, time.monotonic())
+
+    def _load_stored(self) -> None:
+        now = time.time()
+        for env, poller, board in self._boards:
+            for entry in poller.entries:
+                board.fill_stored(entry.name, self._stored.load(env, entry.name, now))
 
     async def _read(self, *, force: bool) -> None:
         now = time.monotonic()
@@ -102,5 +109,4 @@ class MetricSession:
         """Close clients and the state store."""
         for _, poller, _ in self._boards:
             await poller.aclose()
-        if self._history is not None:
-            self._history.close()
+        self._history.close()

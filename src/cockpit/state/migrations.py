@@ -91,6 +91,22 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX audit_ts ON audit (ts)",
         ),
     ),
+    Migration(
+        3,
+        "metric history: raw points and minute and quarter-hour averages",
+        (
+            """CREATE TABLE metric_points (
+                environment TEXT NOT NULL,
+                metric TEXT NOT NULL,
+                series TEXT NOT NULL,
+                resolution INTEGER NOT NULL,
+                ts REAL NOT NULL,
+                value REAL,
+                PRIMARY KEY (environment, metric, series, resolution, ts)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX metric_points_age ON metric_points (resolution, ts)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

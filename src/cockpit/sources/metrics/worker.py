@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+import time
 from typing import TYPE_CHECKING
 
 from cockpit.sources.messages import (
@@ -47,6 +48,7 @@ def _open_store(setup: MetricsSetup) -> Store | None:
 async def serve(parent: Parent, setup: MetricsSetup) -> None:
     """Read until told to stop or the cockpit goes away."""
     from cockpit.sources.metrics.poller import MetricPoller
+    from cockpit.sources.metrics.recorder import Recorder
 
     store = _open_store(setup)
     health_history = None
@@ -54,6 +56,9 @@ async def serve(parent: Parent, setup: MetricsSetup) -> None:
         from cockpit.state.health_history import HealthHistory
 
         health_history = HealthHistory(store)
+    recorder = Recorder(store, setup.environment.name)
+    for stored in recorder.load([m.name for m in setup.metrics], time.time()):
+        parent.send(stored)
     poller = MetricPoller(
         list(setup.metrics), setup.environment, setup.base_dir, health_history=health_history
     )
@@ -78,6 +83,7 @@ async def serve(parent: Parent, setup: MetricsSetup) -> None:
             if pending:
                 batch, pending[:] = tuple(pending), []
                 parent.send(MetricResults(batch))
+                recorder.record(batch, time.time())
             await asyncio.sleep(BATCH_EVERY)
         runner.result()  # a crash of the poller ends the worker with its reason
     finally:
@@ -86,8 +92,7 @@ async def serve(parent: Parent, setup: MetricsSetup) -> None:
             task.cancel()
         with contextlib.suppress(BaseException):
             await asyncio.gather(runner, *fills, return_exceptions=True)
-        if store is not None:
-            store.close()
+        recorder.close()
         await poller.aclose()
 
 

@@ -131,8 +131,7 @@ class MetricsPane(Pane):
                 if any(not r.backfill and r.error is None for r in results):
                     self.updated_at = time.monotonic()
             case MetricStored(metric, points):
-                for series, resolution, ts, value in points:
-                    board.fill(metric, series, resolution, [(ts, value)])
+                board.fill_stored(metric, points)
         self._dirty = True
 
     def app_monotonic(self) -> float:
