@@ -90,6 +90,21 @@ class HealthHistory:
             for row in reversed(rows)
         ]
 
+    def since(
+        self, service: str, environment: str, since_ts: float, check: str | None = None
+    ) -> list[tuple[Status, float | None]]:
+        """(status, latency ms) of every result of the service (or one check) since a time."""
+        sql = (
+            "SELECT status, latency_ms FROM health_results "
+            "WHERE environment = ? AND service = ? AND ts >= ?"
+        )
+        params: list[object] = [environment, service, _iso(since_ts)]
+        if check is not None:
+            sql += " AND check_name = ?"
+            params.append(check)
+        rows = self.store.read(sql + " ORDER BY ts, id", params)
+        return [(Status(row["status"]), row["latency_ms"]) for row in rows]
+
     def uptime_strip(self, service: str, environment: str, limit: int = 60) -> list[Status]:
         """Statuses of the service's latest ``limit`` results (all checks), oldest first."""
         rows = self.store.read(
