@@ -8,8 +8,11 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
 
 from tests.support.cockpit_cli import cockpit_argv, cockpit_env, run_cockpit
+
+pytestmark = pytest.mark.integration
 
 CONFIG = """\
 environments:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import secrets
 from collections.abc import Iterator
@@ -10,9 +9,11 @@ from typing import Any
 
 import pytest
 
-from cockpit.config.models import CockpitConfig
-from cockpit.sources.metrics.poller import MetricPoller, PollResult
+from cockpit.sources.metrics.poller import PollResult
 from tests.support.docker_engine import DockerEngine
+from tests.support.metric_reads import read_metric
+
+pytestmark = pytest.mark.integration
 
 MiB = 2**20
 
@@ -31,21 +32,11 @@ def busy_and_idle(docker_engine: DockerEngine) -> Iterator[tuple[str, str]]:
 
 
 def read(engine: DockerEngine, container: str, metric: str, host: str | None = None) -> PollResult:
-    config = CockpitConfig.model_validate(
-        {
-            "environments": {"local": {"docker": {"host": host or engine.host}}},
-            "metrics": [{"name": "m", "docker": {"container": container, "metric": metric}}],
-        }
-    )
-    poller = MetricPoller(config.metrics, config.environments["local"])
-
-    async def once() -> PollResult:
-        try:
-            return await poller.read(config.metrics[0])
-        finally:
-            await poller.aclose()
-
-    return asyncio.run(once())
+    config = {
+        "environments": {"local": {"docker": {"host": host or engine.host}}},
+        "metrics": [{"name": "m", "docker": {"container": container, "metric": metric}}],
+    }
+    return read_metric(config, "local")
 
 
 def value(result: PollResult) -> float:

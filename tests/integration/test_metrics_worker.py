@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+import pytest
 
 from cockpit.config.environments import Environment
 from cockpit.config.metrics import MetricConfig
@@ -14,6 +15,8 @@ from cockpit.feeds.metrics import MetricFeed, MetricFeedError
 from cockpit.sources.messages import MetricResults, MetricsSetup, MetricStored
 from cockpit.sources.metrics.poller import PollResult
 from tests.support.workers import InThread
+
+pytestmark = pytest.mark.integration
 
 
 def setup(*entries: dict[str, Any], state: Path | None = None, window: float = 300) -> MetricsSetup:

@@ -297,7 +297,14 @@ class Handler(BaseHTTPRequestHandler):
             self._send_json(200, objects.core_aggregated_discovery(), AGGREGATED_V2)
             return
         if self.command == "GET" and parts == ("apis",) and wants_aggregated(accept):
-            self._send_json(200, objects.discovery("aggregated_v2"), AGGREGATED_V2)
+            groups = objects.discovery("aggregated_v2")
+            metrics_group = self.standin.metrics.discovery_item()
+            if metrics_group is not None:
+                groups["items"].append(metrics_group)
+            self._send_json(200, groups, AGGREGATED_V2)
+            return
+        if self.command == "GET" and parts[:3] == ("apis", "metrics.k8s.io", "v1beta1"):
+            self._send_json(*self.standin.metrics.answer(parts[3:], self.record.query))
             return
         if self.command == "GET" and parts in _DISCOVERY_FILES:
             self._send_json(200, objects.discovery(_DISCOVERY_FILES[parts]))

@@ -5,7 +5,10 @@ field named after the kind in ``config/services.py``'s ``CheckConfig``, and one 
 ``sources/health/<kind>.py`` with ``async def probe(job, ctx)`` (plus ``ASKS_CONTROL_PLANE = True``
 when it asks a control plane rather than the service). A log-source kind: its settings model (a
 ``KindSettings`` subclass) and field in ``config/logs.py``'s ``LogSourceConfig``, and one module
-``sources/logs/<kind>.py`` with ``build(cfg, ctx) -> LogSource``. The kind lists and the lookups
+``sources/logs/<kind>.py`` with ``build(cfg, ctx) -> LogSource``. A metric kind: its settings
+model and field in ``config/metrics.py``'s ``MetricConfig``, and one module
+``sources/metrics/kinds/<kind>.py`` with ``async def read(entry, env, ctx)`` (plus ``backfill``
+when its backend keeps history). The kind lists and the lookups
 are derived from those; this test fails when one side is missing.
 """
 
@@ -73,3 +76,18 @@ def test_a_new_kind_is_found_from_its_field_alone() -> None:
     assert kind_fields(Entry) == ("gauge",)
     with pytest.raises(ValueError, match="one of: gauge"):
         split_kind({"name": "x"}, kind_fields(Entry), "an entry")
+
+
+def test_every_metric_kind_has_a_reader_and_no_reader_is_orphaned() -> None:
+    from cockpit.config.metrics import METRIC_KINDS, MetricConfig
+    from cockpit.sources.metrics import kinds
+    from cockpit.sources.metrics.reading import backfiller_for, reader_for
+
+    assert kind_fields(MetricConfig) == METRIC_KINDS
+    for kind in METRIC_KINDS:
+        read = reader_for(kind)
+        assert inspect.iscoroutinefunction(read), kind
+        assert list(inspect.signature(read).parameters) == ["entry", "env", "ctx"], kind
+    assert _modules_defining(kinds, "read") == set(METRIC_KINDS)
+    # Backends that keep history fill the window at start.
+    assert {k for k in METRIC_KINDS if backfiller_for(k)} == {"prometheus", "azure_monitor"}
