@@ -187,7 +187,9 @@ class MetricTable(Widget, can_focus=True):
         width = self.size.width
         if not self.rows:
             return Text("waiting for the first readings…", style=self._style("muted"))
-        name_width = min(max(len(r.title) for r in self.rows), 24, max(8, width // 4))
+        # Names before sparklines: a cut name is a guess, a shorter sparkline is still a trend.
+        room = max(10, (width - VALUE_WIDTH - 4) // 2)
+        name_width = min(max(len(r.title) for r in self.rows), 28, room)
         rest = width - 2 - name_width - 1 - VALUE_WIDTH - 1
         wide = rest >= STATS_FROM - VALUE_WIDTH - name_width
         notes = [self._note(row, wide) for row in self.rows]

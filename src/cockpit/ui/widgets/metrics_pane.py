@@ -200,7 +200,6 @@ class MetricsPane(Pane):
             if n
         ]
         parts.append(", ".join(trouble) if trouble else "all within limits")
-        parts.append("enter: chart")
         header.update(" · ".join(parts))
 
     def _subtitle(self) -> None:
