@@ -90,6 +90,7 @@ class HealthPane(Pane):
         self.all_envs = False
         self._rows: dict[int, Row] = {}
         self._variables: dict[str, str] | None = None
+        self._detail_shown: list[tuple[int, Text]] = []
         self._order: list[str] = []
         self._by_key: dict[str, ServiceStatus] = {}
         self.has_services = False
@@ -327,6 +328,7 @@ class HealthPane(Pane):
         status = self.selected()
         if status is None:
             self.detail_plain = ""
+            self._detail_shown = []
             detail.update("")
             return
         variables = self.variables
@@ -362,6 +364,10 @@ class HealthPane(Pane):
                 if last.detail:
                     parts.append((6, Text(_plain(last.detail, 400), style="dim")))
         self.detail_plain = "\n".join(" " * indent + text.plain for indent, text in parts)
+        # The 1 Hz tick lands here: an unchanged detail is not laid out and drawn again.
+        if parts == self._detail_shown:
+            return
+        self._detail_shown = parts
         detail.update(Group(*(Padding(text, (0, 0, 0, indent)) for indent, text in parts)))
 
     def action_toggle_all_envs(self) -> None:

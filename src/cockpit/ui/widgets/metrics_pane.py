@@ -73,6 +73,7 @@ class MetricsPane(Pane):
         self._dirty = False
         self._painting = False
         self._ticks = 0
+        self._header_text = ""
 
     @property
     def window(self) -> float:
@@ -186,7 +187,7 @@ class MetricsPane(Pane):
     def _paint_header(self, rows: list[MetricRow] | None = None) -> None:
         header = self.query_one(".metrics--header", Static)
         if self.board is None:
-            header.update(plain(self.empty_reason, 300))
+            self._set_header(header, plain(self.empty_reason, 300))
             return
         rows = rows or []
         crit = sum(1 for r in rows if r.level == Level.CRIT)
@@ -200,7 +201,13 @@ class MetricsPane(Pane):
             if n
         ]
         parts.append(", ".join(trouble) if trouble else "all within limits")
-        header.update(" · ".join(parts))
+        self._set_header(header, " · ".join(parts))
+
+    def _set_header(self, header: Static, text: str) -> None:
+        # Static.update lays the pane out again: only when the words change.
+        if text != self._header_text:
+            self._header_text = text
+            header.update(text)
 
     def _subtitle(self) -> None:
         """Freshness in the border, with how many metrics fail."""
@@ -210,7 +217,8 @@ class MetricsPane(Pane):
         self.note = f"{rows_failing} failing" if rows_failing else ""
         if self.board is None:
             self.set_class(False, "-stale")
-            self.border_subtitle = "not configured"
+            if self.border_subtitle != "not configured":
+                self.border_subtitle = "not configured"
             return
         super().refresh_freshness()
 

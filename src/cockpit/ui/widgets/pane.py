@@ -125,4 +125,6 @@ class Pane(Vertical, can_focus=False):
             parts.append(f"stale {format_age(age)}" if stale else format_freshness(age))
         self.set_class(stale, "-stale")
         # Border text is markup: a note quoting outside text must not style or link anything.
-        self.border_subtitle = escape(" · ".join(parts))
+        subtitle = escape(" · ".join(parts))
+        if subtitle != self.border_subtitle:  # the 1 Hz tick: redraw the border only on change
+            self.border_subtitle = subtitle
