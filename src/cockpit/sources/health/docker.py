@@ -33,7 +33,7 @@ _BY_STATE = {
 _BY_HEALTH = {"healthy": Status.UP, "starting": Status.DEGRADED, "unhealthy": Status.DOWN}
 
 
-def _client(host: str, ctx: ProbeContext) -> tuple[httpx.AsyncClient, str]:
+def engine_client(host: str, ctx: ProbeContext) -> tuple[httpx.AsyncClient, str]:
     """A client for ``unix:///path`` (shared per socket) or ``tcp://host:port``, plus a base."""
     if host.startswith("unix://"):
         return ctx.unix_client(host.removeprefix("unix://")), "http://docker"
@@ -78,7 +78,7 @@ async def probe(job: CheckJob, ctx: ProbeContext) -> Outcome:
     host = (job.env.docker or DockerTarget()).host
     start = time.monotonic()
     try:
-        client, base = _client(host, ctx)
+        client, base = engine_client(host, ctx)
         response = await client.get(
             f"{base}/containers/{quote(spec.container, safe='')}/json",
             timeout=httpx.Timeout(spec.timeout),

@@ -67,7 +67,8 @@ class KubeFailure(Exception):
         self.reason = reason
 
 
-def _api_client(target: KubernetesTarget, ctx: ProbeContext, timeout: float) -> Any:
+def api_client(target: KubernetesTarget, ctx: ProbeContext, timeout: float) -> Any:
+    """A client for ``target``'s context (its credential plugin run within ``timeout``)."""
     from kubernetes import config
 
     from cockpit.sources.kube_credentials import kubeconfig_for
@@ -220,7 +221,7 @@ async def probe(job: CheckJob, ctx: ProbeContext) -> Outcome:
     def read() -> KubeView:
         api = ctx.cached(
             ("kube", target.kubeconfig, target.context),
-            lambda: _api_client(target, ctx, spec.timeout),
+            lambda: api_client(target, ctx, spec.timeout),
         )
         return inspect(api, spec, target.namespace, spec.timeout)
 
@@ -229,7 +230,7 @@ async def probe(job: CheckJob, ctx: ProbeContext) -> Outcome:
     except KubeFailure as exc:
         return Outcome(exc.status, exc.reason, latency_ms=(time.monotonic() - start) * 1000.0)
     except Exception as exc:  # kubeconfig problems and transport errors: we cannot tell
-        return Outcome(Status.UNKNOWN, _unreachable(exc, target))
+        return Outcome(Status.UNKNOWN, unreachable_reason(exc, target))
     latency = (time.monotonic() - start) * 1000.0
     memo_key = ("kube-restarts", *job.key)
     previous = ctx.memo.get(memo_key)
@@ -238,7 +239,8 @@ async def probe(job: CheckJob, ctx: ProbeContext) -> Outcome:
     return Outcome(status, reason, latency_ms=latency, detail=detail)
 
 
-def _unreachable(exc: Exception, target: KubernetesTarget) -> str:
+def unreachable_reason(exc: Exception, target: KubernetesTarget) -> str:
+    """Why the API of ``target`` could not be asked (kubeconfig, credentials, network)."""
     name = type(exc).__name__
     if name == "ConfigException":
         return f"kubeconfig: {excerpt(str(exc), 200)}"
