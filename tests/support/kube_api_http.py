@@ -290,6 +290,8 @@ class Handler(BaseHTTPRequestHandler):
     def _route(self, path: str) -> None:
         parts = tuple(p for p in path.split("/") if p)
         accept = self.headers.get("Accept") or "application/json"
+        if self.standin.metrics.serve(self, parts, accept):
+            return
         if self.command == "GET" and parts == ("version",):
             self._send_json(200, self.standin.version_info())
             return
