@@ -16,6 +16,7 @@ from cockpit.sources.metrics.kinds.kubernetes import NO_API
 from cockpit.sources.metrics.quantity import parse_quantity
 from tests.support.fixtures_kube import KubeApiHandle
 from tests.support.metric_reads import read_metrics, values
+from tests.support.processes import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -23,9 +24,9 @@ MI = 2**20
 GI = 2**30
 
 
-def _env(kube: KubeApiHandle) -> dict[str, Any]:
+def _env(kube: KubeApiHandle, **extra: str) -> dict[str, Any]:
     target = {"context": kube.context, "namespace": kube.namespace,
-              "kubeconfig": str(kube.kubeconfig)}  # fmt: skip
+              "kubeconfig": str(kube.kubeconfig), **extra}  # fmt: skip
     return {"kubernetes": target}
 
 
@@ -147,3 +148,21 @@ async def test_missing_objects_and_missing_metrics_api(kube_api: KubeApiHandle) 
 
     no_section = await read_metrics(entries[:1], {})
     assert no_section["pod"].error == "environment 'local' has no kubernetes: section"
+
+
+async def test_unreachable_api_and_unknown_context(kube_api: KubeApiHandle, tmp_path: Any) -> None:
+    dead = tmp_path / "dead-kubeconfig"
+    dead.write_text(
+        kube_api.kubeconfig.read_text().replace(
+            kube_api.server.url, f"http://127.0.0.1:{free_port()}"
+        )
+    )
+    entry = [{"name": "pod", "kubernetes": {"pod": "api-7f9c", "timeout": "2s"}}]
+    started = time.monotonic()
+    gone = await read_metrics(entry, _env(kube_api, kubeconfig=str(dead)))
+    error = gone["pod"].error or ""
+    assert error.startswith(f"kubernetes API unreachable (context {kube_api.context})"), error
+    assert time.monotonic() - started < 3.0
+    lost = await read_metrics(entry, _env(kube_api, context="no-such-context"))
+    error = lost["pod"].error or ""
+    assert error.startswith("kubeconfig: ") and "no-such-context" in error, error
