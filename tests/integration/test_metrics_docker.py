@@ -1,93 +1,232 @@
-"""`docker` metrics against a real engine, cross-checked with the real `docker stats`."""
+"""Docker metrics against a real private engine, cross-checked with the real `docker stats`.
+
+The machine has 2 CPUs shared with other work, so CPU figures move between samples: each
+assertion names the band it allows and why. ``docker stats --no-stream`` and the metric each
+take their own two samples about a second apart, so the two never see the same interval; what
+must agree is the scale (a capped container near its cap, a busy loop near one whole core, an
+idle one near zero) and memory within a small margin.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 import secrets
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass
 
 import pytest
 
 from cockpit.sources.metrics.poller import PollResult
-from tests.support.docker_engine import DockerEngine
-from tests.support.metric_reads import read_metric
+from tests.support.docker_engine import IDLE, DockerEngine
+from tests.support.metric_reads import read_metrics, values
+from tests.support.processes import wait_until
+from tests.support.tcp_relay import TcpRelay
 
 pytestmark = pytest.mark.integration
 
-MiB = 2**20
+MIB = 1024 * 1024
+LIMIT = 96 * MIB
+SHM = 32
+"""MiB the memory container keeps in a tmpfs: page cache that cannot be dropped, so it counts."""
+CACHE = 48
+"""MiB the cached container writes to a plain file: page cache the kernel may drop, left out."""
+SPIN = "trap 'exit 0' TERM INT; while :; do :; done"
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """Names of the containers of one test (see :func:`fleet`)."""
+
+    busy: str
+    capped: str
+    idle: str
+    memory: str
+    cached: str
+    exited: str
 
 
 @pytest.fixture
-def busy_and_idle(docker_engine: DockerEngine) -> Iterator[tuple[str, str]]:
+def fleet(docker_engine: DockerEngine) -> Iterator[Fleet]:
+    """A spinning, a capped (half a core), an idle, a memory-holding, a file-writing and an
+    exited container, each in its final state."""
     tag = secrets.token_hex(3)
-    busy = f"busy-{tag}"
-    idle = f"idle-{tag}"
-    docker_engine.run(busy, "sh", "-c", "while :; do :; done", extra_args=["--memory", "64m"])
-    docker_engine.run(idle, "sleep", "3600", extra_args=["--memory", "32m"])
+    kinds = ("busy", "capped", "idle", "memory", "cached", "exited")
+    names = Fleet(*(f"{kind}-{tag}" for kind in kinds))
     try:
-        yield busy, idle
+        docker_engine.run(names.busy, "sh", "-c", SPIN)
+        docker_engine.run(names.capped, "sh", "-c", SPIN, extra_args=["--cpus", "0.5"])
+        docker_engine.run(names.idle, "sh", "-c", IDLE)
+        fill = f"dd if=/dev/zero of=/scratch/f bs=1M count={SHM} 2>/dev/null; touch /tmp/done; "
+        docker_engine.run(
+            names.memory,
+            "sh",
+            "-c",
+            fill + IDLE,
+            extra_args=["--memory", f"{LIMIT // MIB}m", "--tmpfs", "/scratch:size=64m"],
+        )
+        write = (
+            f"dd if=/dev/zero of=/tmp/f bs=1M count={CACHE} 2>/dev/null; sync; touch /tmp/done; "
+        )
+        docker_engine.run(names.cached, "sh", "-c", write + IDLE)
+        docker_engine.run(names.exited, "sh", "-c", "exit 3")
+        for name in (names.memory, names.cached):
+            wait_until(
+                lambda name=name: (
+                    docker_engine.cli(
+                        "exec", name, "test", "-e", "/tmp/done", check=False
+                    ).returncode
+                    == 0
+                ),
+                timeout=20,
+                what=f"{name} to write its file",
+            )
+        wait_until(
+            lambda: docker_engine.inspect_state(names.exited).get("Status") == "exited",
+            timeout=20,
+            what="the exited container",
+        )
+        yield names
     finally:
-        docker_engine.cli("rm", "-f", busy, idle, check=False)
+        docker_engine.cli("rm", "-f", *vars(names).values(), check=False)
 
 
-def read(engine: DockerEngine, container: str, metric: str, host: str | None = None) -> PollResult:
-    config = {
-        "environments": {"local": {"docker": {"host": host or engine.host}}},
-        "metrics": [{"name": "m", "docker": {"container": container, "metric": metric}}],
-    }
-    return read_metric(config, "local")
+_UNITS = {"B": 1, "KiB": 1024, "MiB": MIB, "GiB": 1024 * MIB, "kB": 1000, "MB": 1e6, "GB": 1e9}
 
 
-def value(result: PollResult) -> float:
-    assert result.error is None, result.error
-    ((series, _, number),) = result.points
-    assert series == ""
-    return number
+def _bytes(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)\s*([A-Za-z]+)", text.strip())
+    assert match, text
+    return float(match[1]) * _UNITS[match[2]]
 
 
-def cli_stats(engine: DockerEngine, container: str) -> dict[str, Any]:
-    out = engine.cli("stats", "--no-stream", "--format", "{{json .}}", container).stdout
-    stats: dict[str, Any] = json.loads(out)
-    return stats
+Stats = dict[str, dict[str, float]]
+"""`docker stats` figures by container name."""
 
 
-def test_cpu_and_memory_read_like_docker_stats(
-    docker_engine: DockerEngine, busy_and_idle: tuple[str, str]
-) -> None:
-    busy, idle = busy_and_idle
-    busy_cpu = value(read(docker_engine, busy, "cpu_percent"))
-    idle_cpu = value(read(docker_engine, idle, "cpu_percent"))
-    # A shell spinning on one core: near 100 % of a core (the machine is shared, so loosely).
-    assert busy_cpu > 40.0
-    assert idle_cpu < 5.0
-    cli_busy = float(cli_stats(docker_engine, busy)["CPUPerc"].rstrip("%"))
-    assert cli_busy > 40.0 and abs(busy_cpu - cli_busy) < 40.0
-
-    used = value(read(docker_engine, idle, "memory_used"))
-    percent = value(read(docker_engine, idle, "memory_percent"))
-    assert 0 < used < 32 * MiB
-    assert percent == pytest.approx(used / (32 * MiB) * 100, rel=0.2)
-    # docker stats prints "1.2MiB / 32MiB": the same figure, within what a second changes.
-    shown = cli_stats(docker_engine, idle)["MemUsage"].split(" / ")
-    assert shown[1] == "32MiB"
-    cli_used = float(shown[0].removesuffix("MiB").removesuffix("KiB"))
-    cli_used *= MiB if shown[0].endswith("MiB") else 1024
-    assert abs(used - cli_used) < 2 * MiB
+def docker_stats(engine: DockerEngine, *names: str) -> Stats:
+    """`docker stats --no-stream` per container: cpu %, memory used and memory %."""
+    out = engine.cli("stats", "--no-stream", "--format", "{{json .}}", *names, timeout=60).stdout
+    rows: dict[str, dict[str, float]] = {}
+    for line in out.splitlines():
+        row = json.loads(line)
+        used, limit = row["MemUsage"].split(" / ")
+        rows[row["Name"]] = {
+            "cpu": float(row["CPUPerc"].rstrip("%")),
+            "used": _bytes(used),
+            "limit": _bytes(limit),
+            "mem_pct": float(row["MemPerc"].rstrip("%")),
+        }
+    return rows
 
 
-def test_missing_stopped_and_unreachable_are_reasons(
-    docker_engine: DockerEngine, tmp_path: Any
-) -> None:
-    tag = secrets.token_hex(3)
-    assert read(docker_engine, f"nope-{tag}", "cpu_percent").error == f"no container 'nope-{tag}'"
-    stopped = f"stopped-{tag}"
-    docker_engine.run(stopped, "true", detach=False)
-    try:
-        got = read(docker_engine, stopped, "memory_used")
-        assert got.error == f"container '{stopped}' is not running"
-    finally:
-        docker_engine.cli("rm", "-f", stopped, check=False)
-    gone = f"unix://{tmp_path}/docker.sock"
-    got = read(docker_engine, "api", "cpu_percent", host=gone)
-    assert got.error is not None and got.error.startswith(f"docker engine unreachable at {gone}: ")
+def _metrics(fleet: Fleet) -> list[dict[str, object]]:
+    cpu = [{"name": f"cpu-{n}", "docker": {"container": n}} for n in vars(fleet).values()]
+    memory = [
+        {"name": "used", "docker": {"container": fleet.memory, "metric": "memory_used"}},
+        {"name": "pct", "docker": {"container": fleet.memory, "metric": "memory_percent"}},
+        {"name": "idle-used", "docker": {"container": fleet.idle, "metric": "memory_used"}},
+        {"name": "cached-used", "docker": {"container": fleet.cached, "metric": "memory_used"}},
+    ]
+    return [*cpu, *memory]
+
+
+def _cpu_trouble(fleet: Fleet, ours: dict[str, PollResult], theirs: Stats) -> list[str]:
+    """What is off about the CPU figures of one round (empty when all is as expected)."""
+    off = []
+    for name, low, high in ((fleet.busy, 15, 110), (fleet.capped, 15, 60), (fleet.idle, 0, 5)):
+        mine, cli = values(ours[f"cpu-{name}"])[""], theirs[name]["cpu"]
+        # Bands that hold whatever else runs: a spinning shell uses at most one core (100 %,
+        # a little more from sampling jitter) and gets a fair part of one even when other
+        # work keeps both CPUs of this machine busy; --cpus 0.5 caps one at half a core
+        # (50 %, plus a scheduler period at the ends of the ~1 s interval).
+        if not (low <= mine <= high and low <= cli <= high):
+            off.append(f"{name}: metric {mine:.1f}, docker stats {cli:.1f}")
+        # Read together, both usually get the same two samples from the engine and agree to
+        # the digit; a round that straddles one of the engine's 1 s ticks compares two
+        # different seconds. A missing (or doubled) factor of online CPUs is off by half.
+        elif abs(mine - cli) > 2 + 0.1 * cli:
+            off.append(f"{name}: metric {mine:.1f} but docker stats {cli:.1f}")
+    return off
+
+
+async def test_cpu_and_memory_match_docker_stats(docker_engine: DockerEngine, fleet: Fleet) -> None:
+    env = {"docker": {"host": docker_engine.host}}
+    running = (fleet.busy, fleet.capped, fleet.idle, fleet.memory, fleet.cached)
+    rounds: list[list[str]] = []
+    # A round where the two sides saw different seconds is measured again (a wrong formula
+    # is off in every round).
+    for _ in range(4):
+        # Both sides sample at the same time, so load elsewhere hits both alike.
+        ours, theirs = await asyncio.gather(
+            read_metrics(_metrics(fleet), env),
+            asyncio.to_thread(docker_stats, docker_engine, *running),
+        )
+        rounds.append(_cpu_trouble(fleet, ours, theirs))
+        if not rounds[-1]:
+            break
+    assert not rounds[-1], rounds
+
+    used = values(ours["used"])[""]
+    pct = values(ours["pct"])[""]
+    cli = theirs[fleet.memory]
+    assert cli["limit"] == LIMIT
+    # The tmpfs pages stay in memory; sh and busybox add a few hundred KiB.
+    assert SHM * MIB <= used <= (SHM + 8) * MIB, used / MIB
+    assert SHM * MIB <= cli["used"] <= (SHM + 8) * MIB, cli
+    # Nothing runs in the container between the two samples: the docker CLI prints 4
+    # significant digits, so allow 1 % of the value plus 64 KiB of drift.
+    assert abs(used - cli["used"]) <= used * 0.01 + 64 * 1024, (used, cli)
+    assert pct == pytest.approx(used / LIMIT * 100, abs=0.2)
+    assert pct == pytest.approx(cli["mem_pct"], abs=0.2)
+    idle_used = values(ours["idle-used"])[""]
+    assert 0 < idle_used < 8 * MIB, idle_used
+    assert 0 < theirs[fleet.idle]["used"] < 8 * MIB
+
+    # The written file sits in the page cache, charged to the container: the engine's raw
+    # usage holds it, docker stats (and the metric) leave it out.
+    with docker_engine.api() as api:
+        raw = api.get(f"/containers/{fleet.cached}/stats", params={"stream": "false"}).json()
+    assert raw["memory_stats"]["usage"] >= CACHE * MIB
+    cached_used = values(ours["cached-used"])[""]
+    assert 0 < cached_used < 8 * MIB, cached_used / MIB
+    assert 0 < theirs[fleet.cached]["used"] < 8 * MIB, theirs[fleet.cached]
+
+
+async def test_tcp_endpoint(docker_engine: DockerEngine, fleet: Fleet) -> None:
+    with TcpRelay(docker_engine.socket) as relay:
+        got = await read_metrics(
+            [{"name": "used", "docker": {"container": fleet.memory, "metric": "memory_used"}}],
+            {"docker": {"host": relay.host}},
+        )
+    assert SHM * MIB <= values(got["used"])[""] <= (SHM + 8) * MIB
+
+
+async def test_unknown_stopped_and_unreachable(docker_engine: DockerEngine, fleet: Fleet) -> None:
+    env = {"docker": {"host": docker_engine.host}}
+    got = await read_metrics(
+        [
+            {"name": "missing", "docker": {"container": "no-such-container"}},
+            {"name": "exited", "docker": {"container": fleet.exited}},
+        ],
+        env,
+    )
+    assert got["missing"].error == "no container 'no-such-container'"
+    assert got["missing"].points == ()
+    assert got["exited"].error == f"container {fleet.exited!r} is not running: exited (code 3)"
+
+    gone = await read_metrics(
+        [{"name": "m", "docker": {"container": fleet.busy}}],
+        {"docker": {"host": "unix:///nonexistent/docker.sock"}},
+    )
+    error = gone["m"].error or ""
+    assert error.startswith("docker engine unreachable at unix:///nonexistent/docker.sock: "), error
+
+    with TcpRelay(docker_engine.socket) as relay:
+        relay.refuse()
+        refused = await read_metrics(
+            [{"name": "m", "docker": {"container": fleet.busy}}], {"docker": {"host": relay.host}}
+        )
+    error = refused["m"].error
+    assert error == f"docker engine unreachable at {relay.host}: connection refused"

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 
 from tests.support.kube_api_http import CONTEXT_PREFIX, RecordedRequest, StandinHTTPServer, Stream
-from tests.support.kube_api_metrics import MetricsApi
+from tests.support.kube_api_metrics import KubeMetrics
 from tests.support.kube_api_objects import Obj
 from tests.support.kube_api_state import KubeState, LogRow
 
@@ -60,8 +60,8 @@ class KubeApiStandin:
         self.contexts = tuple(contexts)
         self.server_version = server_version
         self.state = KubeState(reconcile_delay)
-        self.metrics = MetricsApi()
-        """What the metrics API (``kubectl top``) reports."""
+        self.metrics = KubeMetrics()
+        """The metrics API (``kubectl top``), off until ``metrics.enable()``."""
         self.stopping = threading.Event()
         self._requests: list[RecordedRequest] = []
         self._streams: set[Stream] = set()

@@ -290,6 +290,8 @@ class Handler(BaseHTTPRequestHandler):
     def _route(self, path: str) -> None:
         parts = tuple(p for p in path.split("/") if p)
         accept = self.headers.get("Accept") or "application/json"
+        if self.standin.metrics.serve(self, parts, accept):
+            return
         if self.command == "GET" and parts == ("version",):
             self._send_json(200, self.standin.version_info())
             return
@@ -297,14 +299,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send_json(200, objects.core_aggregated_discovery(), AGGREGATED_V2)
             return
         if self.command == "GET" and parts == ("apis",) and wants_aggregated(accept):
-            groups = objects.discovery("aggregated_v2")
-            metrics_group = self.standin.metrics.discovery_item()
-            if metrics_group is not None:
-                groups["items"].append(metrics_group)
-            self._send_json(200, groups, AGGREGATED_V2)
-            return
-        if self.command == "GET" and parts[:3] == ("apis", "metrics.k8s.io", "v1beta1"):
-            self._send_json(*self.standin.metrics.answer(parts[3:], self.record.query))
+            self._send_json(200, objects.discovery("aggregated_v2"), AGGREGATED_V2)
             return
         if self.command == "GET" and parts in _DISCOVERY_FILES:
             self._send_json(200, objects.discovery(_DISCOVERY_FILES[parts]))

@@ -1,23 +1,32 @@
-"""Read one configured metric once through the real poller (clients closed afterwards)."""
+"""Read metrics from plain dicts through the real config models and :class:`MetricPoller`."""
 
 from __future__ import annotations
 
-import asyncio
+from pathlib import Path
 from typing import Any
 
 from cockpit.config.models import CockpitConfig
 from cockpit.sources.metrics.poller import MetricPoller, PollResult
 
 
-def read_metric(config: dict[str, Any], environment: str) -> PollResult:
-    """Validate ``config`` and read its first metric in ``environment``."""
-    loaded = CockpitConfig.model_validate(config)
-    poller = MetricPoller(loaded.metrics, loaded.environments[environment])
+async def read_metrics(
+    metrics: list[dict[str, Any]],
+    environment: dict[str, Any] | None = None,
+    base_dir: Path | None = None,
+) -> dict[str, PollResult]:
+    """Read every metric once against one environment ``local``; results keyed by name."""
+    config = CockpitConfig.model_validate(
+        {"environments": {"local": environment or {}}, "metrics": metrics}
+    )
+    poller = MetricPoller(config.metrics, config.environments["local"], base_dir)
+    try:
+        results = await poller.read_all()
+    finally:
+        await poller.aclose()
+    return {r.metric: r for r in results}
 
-    async def once() -> PollResult:
-        try:
-            return await poller.read(loaded.metrics[0])
-        finally:
-            await poller.aclose()
 
-    return asyncio.run(once())
+def values(result: PollResult) -> dict[str, float]:
+    """The values of one read by series (failing with the reason when the read failed)."""
+    assert result.error is None, result.error
+    return {series: value for series, _, value in result.points}

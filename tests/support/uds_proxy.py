@@ -55,10 +55,7 @@ class UdsProxy:
         with self._lock:
             if self._server is not None:
                 return
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self.path)
-            server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            server.bind(str(self.path))
+            server = self._listen()
             server.listen(16)
             server.settimeout(0.05)
             self._server = server
@@ -67,6 +64,14 @@ class UdsProxy:
                 target=self._accept_loop, args=(server,), name="uds-proxy", daemon=True
             )
             self._acceptor.start()
+
+    def _listen(self) -> socket.socket:
+        """A bound socket for clients to connect to (the unix socket :attr:`path`)."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(str(self.path))
+        return server
 
     def refuse(self) -> None:
         """Stop listening: new connections fail until :meth:`accept`. Open ones stay."""

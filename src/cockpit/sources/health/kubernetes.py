@@ -68,6 +68,7 @@ class KubeFailure(Exception):
 
 
 def api_client(target: KubernetesTarget, ctx: ProbeContext, timeout: float) -> Any:
+    """A client for ``target``'s context (its credential plugin run within ``timeout``)."""
     from kubernetes import config
 
     from cockpit.sources.kube_credentials import kubeconfig_for
@@ -239,6 +240,7 @@ async def probe(job: CheckJob, ctx: ProbeContext) -> Outcome:
 
 
 def unreachable_reason(exc: Exception, target: KubernetesTarget) -> str:
+    """Why the API of ``target`` could not be asked (kubeconfig, credentials, network)."""
     name = type(exc).__name__
     if name == "ConfigException":
         return f"kubeconfig: {excerpt(str(exc), 200)}"

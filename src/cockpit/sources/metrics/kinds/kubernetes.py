@@ -1,160 +1,153 @@
-"""Pod and node CPU / memory from the Kubernetes metrics API, as `kubectl top` shows them.
+"""Pod and node CPU / memory from the resource metrics API (what `kubectl top` shows).
 
-Reads ``metrics.k8s.io/v1beta1`` PodMetrics and NodeMetrics (served by metrics-server) with the
-official client, always with the environment's explicit context and namespace. CPU comes back
-in cores (``250m`` is 0.25), memory in bytes (``128Mi``).
+Reads ``metrics.k8s.io/v1beta1`` PodMetrics and NodeMetrics (served by metrics-server) with
+the official client, in the environment's explicit context and namespace. A pod's value is the
+sum of its containers, as ``kubectl top pod`` prints it; CPU is in cores, memory in bytes (the
+working set).
 """
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
+import json
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cockpit.config.metrics import KubernetesMetric
+from cockpit.sources.health.kubernetes import api_client, unreachable_reason
+from cockpit.sources.metrics.quantity import parse_quantity
 from cockpit.sources.metrics.reading import MetricError, Reading
 from cockpit.text.sanitize import excerpt
 
 if TYPE_CHECKING:
-    from cockpit.config.environments import Environment
+    from kubernetes.client.exceptions import ApiException
+
+    from cockpit.config.environments import Environment, KubernetesTarget
     from cockpit.config.metrics import MetricConfig
     from cockpit.sources.health.context import ProbeContext
 
-GROUP, VERSION = "metrics.k8s.io", "v1beta1"
-
-_SUFFIX = {
-    "n": Decimal("1e-9"),
-    "u": Decimal("1e-6"),
-    "m": Decimal("1e-3"),
-    "": Decimal(1),
-    "k": Decimal(10) ** 3,
-    "M": Decimal(10) ** 6,
-    "G": Decimal(10) ** 9,
-    "T": Decimal(10) ** 12,
-    "P": Decimal(10) ** 15,
-    "E": Decimal(10) ** 18,
-    "Ki": Decimal(2) ** 10,
-    "Mi": Decimal(2) ** 20,
-    "Gi": Decimal(2) ** 30,
-    "Ti": Decimal(2) ** 40,
-    "Pi": Decimal(2) ** 50,
-    "Ei": Decimal(2) ** 60,
-}
-_QUANTITY = re.compile(r"^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]?)$")
+GROUP = "metrics.k8s.io"
+VERSION = "v1beta1"
+NO_API = "metrics API not available (is metrics-server installed?)"
 
 
-def quantity(text: str) -> float:
-    """A Kubernetes quantity as a plain number: ``250m`` -> 0.25, ``128Mi`` -> 134217728.
-
-    Raises:
-        ValueError: It is not a quantity.
-    """
-    match = _QUANTITY.match(text.strip())
-    if match is None:
-        raise ValueError(f"not a quantity: {text!r}")
-    number, suffix = match.groups()
-    return float(Decimal(number) * _SUFFIX[suffix])
+def _what(spec: KubernetesMetric, namespace: str) -> str:
+    if spec.pod:
+        return f"pod {spec.pod!r} in {namespace}"
+    if spec.node:
+        return f"node {spec.node!r}"
+    return f"pods matching {spec.selector} in {namespace}" if spec.selector else "nodes"
 
 
-def _usage(usage: dict[str, Any], metric: str) -> float:
+def fetch(api: Any, spec: KubernetesMetric, namespace: str) -> list[dict[str, Any]]:
+    """The PodMetrics or NodeMetrics objects the metric reads (blocking)."""
+    from kubernetes import client
+
+    objs = client.CustomObjectsApi(api)
+    wait = (spec.timeout, spec.timeout)
+    found: Any
+    if spec.pod:
+        found = objs.get_namespaced_custom_object(
+            GROUP, VERSION, namespace, "pods", spec.pod, _request_timeout=wait
+        )
+    elif spec.node:
+        found = objs.get_cluster_custom_object(
+            GROUP, VERSION, "nodes", spec.node, _request_timeout=wait
+        )
+    elif spec.selector:
+        found = objs.list_namespaced_custom_object(
+            GROUP, VERSION, namespace, "pods", label_selector=spec.selector, _request_timeout=wait
+        )
+    else:
+        found = objs.list_cluster_custom_object(GROUP, VERSION, "nodes", _request_timeout=wait)
+    if spec.pod or spec.node:
+        return [found]
+    items: list[dict[str, Any]] = found.get("items") or []
+    return items
+
+
+def usage(obj: dict[str, Any], metric: str) -> float:
+    """CPU cores or memory bytes of one PodMetrics (its containers summed) or NodeMetrics."""
+    parts = [c.get("usage") or {} for c in obj.get("containers") or []]
+    if "containers" not in obj:
+        parts = [obj.get("usage") or {}]
+    total = 0.0
+    for part in parts:
+        text = str(part.get(metric, "0"))
+        try:
+            total += parse_quantity(text)
+        except ValueError:
+            raise MetricError(f"unreadable {metric} quantity {excerpt(text, 40)!r}") from None
+    return total
+
+
+def _when(obj: dict[str, Any]) -> float | None:
     try:
-        return quantity(str(usage.get(metric, "0")))
-    except ValueError as exc:
-        raise MetricError(f"metrics API sent {excerpt(str(exc), 80)}") from None
+        return datetime.fromisoformat(str(obj["timestamp"])).timestamp()
+    except (KeyError, ValueError):
+        return None
 
 
-def pod_value(item: dict[str, Any], metric: str) -> float:
-    """A PodMetrics' usage: the sum over its containers."""
-    return sum(_usage(c.get("usage") or {}, metric) for c in item.get("containers") or [])
-
-
-def readings(spec: KubernetesMetric, items: list[dict[str, Any]], nodes: bool) -> list[Reading]:
-    """One reading per pod or node (``pod=NAME`` / ``node=NAME``), or their sum."""
-    values = [
-        (
-            str((item.get("metadata") or {}).get("name", "")),
-            _usage(item.get("usage") or {}, spec.metric) if nodes else pod_value(item, spec.metric),
+def readings(spec: KubernetesMetric, items: list[dict[str, Any]]) -> list[Reading]:
+    """One reading per pod or node (``pod=NAME``, ``node=NAME``), or one for all with ``sum``."""
+    label = "pod" if spec.pod or spec.selector else "node"
+    each = [
+        Reading(
+            f"{label}={(item.get('metadata') or {}).get('name', '?')}",
+            usage(item, spec.metric),
+            _when(item),
         )
         for item in items
     ]
-    if spec.sum or spec.pod or spec.node:
-        return [Reading("", sum(v for _, v in values))]
-    what = "node" if nodes else "pod"
-    return [Reading(f"{what}={excerpt(name, 80)}", value) for name, value in sorted(values)]
+    if spec.pod or spec.node:
+        return [Reading("", r.value, r.ts) for r in each]
+    if spec.sum:
+        stamps = [r.ts for r in each if r.ts is not None]
+        return [Reading("", sum(r.value for r in each), max(stamps, default=None))]
+    return each
 
 
-def _fetch(api: Any, spec: KubernetesMetric, namespace: str) -> tuple[list[dict[str, Any]], bool]:
-    from kubernetes import client
-
-    # The client types these answers as object: they are the decoded JSON documents.
-    custom: Any = client.CustomObjectsApi(api)
-    timeout = (spec.timeout, spec.timeout)
-    if spec.pod:
-        item = custom.get_namespaced_custom_object(
-            GROUP, VERSION, namespace, "pods", spec.pod, _request_timeout=timeout
-        )
-        return [item], False
-    if spec.selector:
-        found = custom.list_namespaced_custom_object(
-            GROUP,
-            VERSION,
-            namespace,
-            "pods",
-            label_selector=spec.selector,
-            _request_timeout=timeout,
-        )
-        return list(found.get("items") or []), False
-    if spec.node:
-        item = custom.get_cluster_custom_object(
-            GROUP, VERSION, "nodes", spec.node, _request_timeout=timeout
-        )
-        return [item], True
-    found = custom.list_cluster_custom_object(GROUP, VERSION, "nodes", _request_timeout=timeout)
-    return list(found.get("items") or []), True
-
-
-def _refused(exc: Any, spec: KubernetesMetric, context: str) -> MetricError:
-    if exc.status == 404:
-        # metrics-server names its group in a NotFound for one object; a cluster without it
-        # answers the plain "could not find the requested resource".
-        target = spec.pod or spec.node
-        if target and GROUP in str(exc.body or ""):
-            return MetricError(f"no metrics for {excerpt(target, 80)!r} (not found)")
-        return MetricError(
-            f"metrics API not available in context {context} (is metrics-server installed?)"
-        )
-    return MetricError(
-        f"kubernetes API HTTP {exc.status} (context {context}): {excerpt(str(exc.reason), 120)}"
-    )
+def _refusal(exc: ApiException, what: str) -> MetricError:
+    """The reason for an API error answer."""
+    status = int(exc.status or 0)
+    if status == 404:
+        try:
+            details = json.loads(exc.body or "{}").get("details") or {}
+        except (ValueError, AttributeError):
+            details = {}
+        # The apiserver names the object only when the group exists and the object does not.
+        if details.get("name"):
+            return MetricError(f"no metrics for {what} (no such object, or not measured yet)")
+        return MetricError(NO_API)
+    if status in (401, 403):
+        return MetricError(f"kubernetes API refused access to metrics (HTTP {status})")
+    reason = excerpt(str(exc.reason or ""), 120)
+    return MetricError(f"metrics API HTTP {status}: {reason}")
 
 
 async def read(entry: MetricConfig, env: Environment, ctx: ProbeContext) -> list[Reading]:
-    """Read the pods' or nodes' usage through the environment's context."""
-    from cockpit.sources.health.kubernetes import api_client, unreachable_reason
-
+    """Read pod or node usage from the metrics API in the environment's context."""
     spec = entry.kubernetes
     assert isinstance(spec, KubernetesMetric)
-    target = env.kubernetes
+    target: KubernetesTarget | None = env.kubernetes
     if target is None:
-        raise MetricError(
-            f"environment {env.name!r} has no kubernetes: add `kubernetes: {{context: ...}}` to it"
-        )
+        raise MetricError(f"environment {env.name!r} has no kubernetes: section")
+    what = _what(spec, target.namespace)
 
-    def fetch() -> tuple[list[dict[str, Any]], bool]:
+    def work() -> list[dict[str, Any]]:
         api = ctx.cached(
             ("kube", target.kubeconfig, target.context),
             lambda: api_client(target, ctx, spec.timeout),
         )
-        return _fetch(api, spec, target.namespace)
+        return fetch(api, spec, target.namespace)
+
+    from kubernetes.client.exceptions import ApiException
 
     try:
-        items, nodes = await ctx.run_blocking(fetch)
-    except Exception as exc:
-        from kubernetes.client.exceptions import ApiException
-
-        if isinstance(exc, ApiException):
-            raise _refused(exc, spec, target.context) from None
+        items = await ctx.run_blocking(work)
+    except ApiException as exc:
+        raise _refusal(exc, what) from None
+    except Exception as exc:  # kubeconfig, credentials, transport: the reason says which
         raise MetricError(unreachable_reason(exc, target)) from None
     if not items:
-        raise MetricError(f"no pods match {excerpt(spec.selector or '', 80)!r}")
-    return readings(spec, items, nodes)
+        raise MetricError(f"no metrics for {what} (none match, or not measured yet)")
+    return readings(spec, items)
