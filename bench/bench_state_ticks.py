@@ -1,5 +1,6 @@
 """Checklist ticks per second on this disk: durable commits (synchronous=FULL) vs NORMAL, one
-process and two processes sharing the file, plus the raw fsync cost for context.
+process and two processes sharing the file, beside SQLite's own rate for one-row durable
+transactions in the same folder and run (the baseline), plus the raw fsync cost for context.
 
 Usage: python bench/bench_state_ticks.py [--dir DIR] [--ticks N]
 DIR should be on the disk that holds the real state (default: a temp dir).
@@ -46,6 +47,31 @@ def tick_loop(db: Path, n: int, who: str, synchronous: str = "FULL") -> tuple[fl
         latencies.append(time.monotonic() - t)
     elapsed = time.monotonic() - started
     store.close()
+    return elapsed, latencies
+
+
+def sqlite_inserts(db: Path, n: int) -> tuple[float, list[float]]:
+    """Baseline: SQLite's own rate for one-row transactions in WAL with synchronous=FULL.
+
+    The same durability as a tick (one committed transaction each), without the cockpit's
+    checks, audit record and retry logic: the floor a tick can get near on this disk.
+    """
+    import sqlite3
+
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, item TEXT, who TEXT, at TEXT)")
+    latencies = []
+    started = time.monotonic()
+    for k in range(n):
+        t = time.monotonic()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t (item, who, at) VALUES (?, 'b', '2026-01-01')", (f"i{k}",))
+        conn.execute("COMMIT")
+        latencies.append(time.monotonic() - t)
+    elapsed = time.monotonic() - started
+    conn.close()
     return elapsed, latencies
 
 
@@ -117,6 +143,8 @@ def main() -> int:
         folder = Path(tmp)
         print(f"folder: {folder}   ticks per run: {args.ticks}")
         print(f"{'fsync of a 4 KiB append (median)':<34} {fsync_cost(folder) * 1e3:8.3f} ms")
+        elapsed, lat = sqlite_inserts(folder / "baseline.db", args.ticks)
+        _report("baseline: sqlite3 insert, FULL", args.ticks, elapsed, lat)
         for sync in ("FULL", "NORMAL"):
             elapsed, lat = tick_loop(folder / f"{sync.lower()}.db", args.ticks, "b", sync)
             _report(f"synchronous={sync}, 1 process", args.ticks, elapsed, lat)
