@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -418,6 +419,24 @@ def test_random_shell_never_raises(text: str) -> None:
     mutating(text)
     placeholders(text)
     _check(f"## S\n```bash\n{text}\n```\n1. step\n   ```sh\n   {text}\n   ```\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## a\n- [ ] " + "**a " * 20000,
+        "## a\n- [ ] " + "_a " * 20000,
+        "## a\n- [ ] " + "[a](b " * 20000,
+        "## a\n- [ ] " + "<span " * 20000,
+        "## a\n```bash\n" + "[[ " * 20000 + "\n```\n",
+        "## a\n```bash\necho " + "$(a) " * 20000 + "\n```\n",
+    ],
+)
+def test_stray_markup_costs_linear_time(text: str) -> None:
+    # Quadratic patterns took 5-13 s on these; linear ones take a few tens of ms.
+    start = time.perf_counter()
+    import_runbook(text)
+    assert time.perf_counter() - start < 3.0
 
 
 # The command ----------------------------------------------------------------------------

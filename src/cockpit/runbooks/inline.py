@@ -5,19 +5,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Each pattern stops at the first character that cannot belong to its match, so a long line
+# of stray ``**`` or ``[a](`` costs linear time, not quadratic.
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"!\[([^\]]*)\]\([^()\s]*(?:\s+\"[^\"]*\")?\)"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\([^()\s]*(?:\s+\"[^\"]*\")?\)"), r"\1"),
     (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
-    (re.compile(r"(`+)(.+?)\1"), r"\2"),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),
-    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
-    (re.compile(r"~~(.+?)~~"), r"\1"),
+    (re.compile(r"(`+)([^`]+?)\1"), r"\2"),
+    (re.compile(r"(\*\*|__)(?=\S)([^*_]+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?!\*)"), r"\1"),
+    (re.compile(r"(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(r"~~([^~]+?)~~"), r"\1"),
     (
         re.compile(
             r"</?(?:a|b|i|u|s|em|strong|code|kbd|span|div|p|br|sup|sub|del|ins|mark|small|img"
-            r"|details|summary)\b[^>]*>",
+            r"|details|summary)\b[^<>]*>",
             re.IGNORECASE,
         ),
         "",

@@ -17,7 +17,6 @@ def words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_TEST = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 _HARMLESS_TARGETS = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"})
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
 _MAX_DEPTH = 4
@@ -55,7 +54,7 @@ def mutating(command: str, _depth: int = 0) -> bool:
         return True
     masked, inner = _substitutions(command, masked)
     # && and || inside [[ ... ]] are tests, not command lists.
-    masked = _TEST.sub(lambda m: m.group().replace("&", "_").replace("|", "_"), masked)
+    masked = _mask_tests(masked)
     if any(mutating(cmd, _depth + 1) for cmd in inner):
         return True
     start = 0
@@ -65,6 +64,19 @@ def mutating(command: str, _depth: int = 0) -> bool:
             return True
         start = end if m is None else m.end()
     return False
+
+
+def _mask_tests(masked: str) -> str:
+    """Hide ``&&`` and ``||`` inside ``[[ ... ]]``: there they are tests, not command lists."""
+    start = masked.find("[[")
+    while start >= 0:
+        end = masked.find("]]", start + 2)
+        if end < 0:
+            break
+        inside = masked[start:end].replace("&", "_").replace("|", "_")
+        masked = masked[:start] + inside + masked[end:]
+        start = masked.find("[[", end + 2)
+    return masked
 
 
 def _substitutions(command: str, masked: str) -> tuple[str, list[str]]:
