@@ -146,13 +146,14 @@ def make_app() -> Callable[..., CockpitApp]:
     ) -> CockpitApp:
         config = CockpitConfig.model_validate(config_dict or THREE_ENVS)
         settings: dict[str, Any] = {
+            "config_path": None,
             "feeds": QuietFeeds,
             "clock": lambda: FIXED_EPOCH,
             "user": "tester",
             "store": Store.memory(),
             **overrides,
         }
-        context = AppContext(config=config, config_path=None, environment=environment, **settings)
+        context = AppContext(config=config, environment=environment, **settings)
         return CockpitApp(context)
 
     return factory

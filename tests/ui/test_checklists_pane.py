@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from textual.widgets import OptionList
+from textual.widgets import Label, OptionList
 
 from cockpit.state.checklists import DAILY_HOST_CHECKLIST, ChecklistBook
 from cockpit.state.store import Store
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.screens.note import NoteScreen
 from cockpit.ui.widgets.checklists_pane import ChecklistsPane
-from tests.ui.conftest import FIXED_EPOCH
+from tests.ui.conftest import FIXED_EPOCH, THREE_ENVS
 
 AppFactory = Callable[..., CockpitApp]
 
@@ -78,3 +79,74 @@ async def test_note_and_untick_per_environment(make_app: AppFactory) -> None:
         await _wait_loaded(pane, pilot)
         assert pane.environment == "staging"
         assert not any(s.done for s in pane.view.states.values())
+
+
+CONFIGURED: dict[str, Any] = {
+    **THREE_ENVS,
+    "checklists": [
+        {
+            "name": "Daily host",
+            "items": [{"text": "Check disk usage", "hint": "df -h"}, {"text": "Check memory"}],
+        },
+        {
+            "name": "Release",
+            "period": "deploy",
+            "environments": ["production"],
+            "items": [{"text": "Announce the release"}],
+        },
+    ],
+}
+
+
+def _heading(pane: ChecklistsPane) -> str:
+    return str(pane.query_one(".checklist--heading", Label).render())
+
+
+async def _wait_heading(pane: ChecklistsPane, pilot: object, text: str) -> None:
+    for _ in range(50):
+        if text in _heading(pane):
+            return
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+    raise AssertionError(f"{text!r} never showed; heading: {_heading(pane)!r}")
+
+
+async def test_configured_checklists_follow_the_environment(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    store = Store.memory()
+    book = ChecklistBook(store, clock=lambda: datetime.fromtimestamp(FIXED_EPOCH, UTC))
+    app = make_app(CONFIGURED, config_path=str(tmp_path / "cockpit.yaml"), store=store)
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(ChecklistsPane)
+        await _wait_loaded(pane, pilot)
+        # A config file replaces the built-in list.
+        assert [c.title for c in pane.checklists] == ["Daily host"]
+        assert _heading(pane).startswith("Daily host · daily ")
+        pane.query_one(OptionList).focus()
+        await pilot.press("space")
+        await _wait_loaded(pane, pilot)
+        daily = pane.checklists[0]
+        assert book.state("local", daily)["Check disk usage"].who == "tester"
+
+        app.switch_environment("production")
+        await pilot.pause()
+        await _wait_loaded(pane, pilot)
+        assert [c.title for c in pane.checklists] == ["Daily host", "Release"]
+        day = f"{datetime.fromtimestamp(FIXED_EPOCH, UTC):%Y-%m-%d}"
+        await _wait_heading(pane, pilot, f"Daily host · daily {day} · 0/2 done")
+        assert not pane.view.states["Check disk usage"].done  # type: ignore[union-attr]
+        await pilot.press("right_square_bracket")
+        await _wait_heading(pane, pilot, "Release · deploy (no run yet) · 0/1 done")
+        # Space cannot tick before a run is opened; a run opened elsewhere shows on reload.
+        await pilot.press("space")
+        await pilot.pause()
+        release = pane.checklists[1]
+        assert book.periods("production", release) == []
+        book.tick("production", release, "Announce the release", "bob@ops", period="v2.4.0")
+        pane.reload()
+        await _wait_heading(pane, pilot, "Release · deploy v2.4.0 · 1/1 done")
+
+        app.switch_environment("staging")
+        await pilot.pause()
+        await _wait_loaded(pane, pilot)
+        assert [c.title for c in pane.checklists] == ["Daily host"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cockpit.domain.paths import current_user, default_state_path
+from cockpit.domain.paths import current_user, default_state_path, operator_id
 
 
 def test_cockpit_state_wins_over_xdg() -> None:
@@ -62,3 +62,12 @@ def test_process_environment_user(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("COCKPIT_USER")
     monkeypatch.setenv("LOGNAME", "dave")
     assert current_user() == "dave"
+
+
+def test_operator_is_user_at_host() -> None:
+    import socket
+
+    host = socket.gethostname().split(".")[0]
+    assert operator_id({"COCKPIT_USER": "alice"}) == f"alice@{host}"
+    # A name that already says where it comes from is kept.
+    assert operator_id({"COCKPIT_USER": "alice@jump1"}) == "alice@jump1"

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from cockpit.config.base import Loc, LocatedError, Model
+from cockpit.config.checklists import ChecklistConfig
 from cockpit.config.environments import Environment
 from cockpit.config.logs import LogSourceConfig
 from cockpit.config.metrics import HealthMetric, MetricConfig
@@ -37,6 +38,8 @@ class CockpitConfig(Model):
     logs: list[LogSourceConfig] = Field(default_factory=list)
     metrics: list[MetricConfig] = Field(default_factory=list)
     """Metrics shown in the Metrics pane and by `cockpit metrics`, each scoped to environments."""
+    checklists: list[ChecklistConfig] = Field(default_factory=list)
+    """Checklists ticked once per period (or per deploy / incident), each scoped to environments."""
 
     @model_validator(mode="before")
     @classmethod
@@ -70,7 +73,7 @@ class CockpitConfig(Model):
                     f"ui.default_environment names unknown environment {default!r}; known: {known}",
                 )
             )
-        for section in ("services", "logs", "metrics"):
+        for section in ("services", "logs", "metrics", "checklists"):
             for index, entry in enumerate(getattr(self, section)):
                 for position, env in enumerate(entry.environments or ()):
                     if env not in self.environments:
@@ -81,6 +84,17 @@ class CockpitConfig(Model):
                                 f"known: {known}",
                             )
                         )
+        titles: set[str] = set()
+        for index, checklist in enumerate(self.checklists):
+            if checklist.title in titles:
+                problems.append(
+                    (
+                        ("checklists", index, "name"),
+                        f"checklists[{index}]: the name {checklist.title!r} is used twice; "
+                        "checklists are found by name",
+                    )
+                )
+            titles.add(checklist.title)
         sources = {entry.name for entry in self.logs}
         for index, service in enumerate(self.services):
             for position, name in enumerate(service.logs):
@@ -110,6 +124,12 @@ class CockpitConfig(Model):
     def environment_names_for(self, listed: list[str] | None) -> list[str]:
         """Environments an entry applies to: the listed ones, or all when none are listed."""
         return list(listed) if listed else list(self.environments)
+
+    def checklists_for(self, environment: str) -> list[ChecklistConfig]:
+        """The checklists that belong to ``environment``, in config order."""
+        return [
+            c for c in self.checklists if environment in self.environment_names_for(c.environments)
+        ]
 
     def metrics_for(self, environment: str) -> list[MetricConfig]:
         """The metrics that belong to ``environment``, in config order."""

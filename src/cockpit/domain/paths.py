@@ -96,6 +96,23 @@ def current_user(environ: Mapping[str, str] | None = None) -> str:
         return "unknown"
 
 
+def operator_id(environ: Mapping[str, str] | None = None) -> str:
+    """Who ticks and acts, as ``user@host`` (see :func:`current_user`).
+
+    A ``$COCKPIT_USER`` that already names a host (``alice@jump1``) is used as it is.
+
+    Args:
+        environ: Variables to read; ``os.environ`` when omitted.
+    """
+    user = current_user(environ)
+    if "@" in user:
+        return user
+    import socket
+
+    host = socket.gethostname().split(".")[0] or "localhost"
+    return f"{user}@{host}"
+
+
 def default_log_path(environ: Mapping[str, str] | None = None) -> Path:
     """The cockpit's own log: ``$XDG_STATE_HOME/ops-cockpit/cockpit.log`` (~/.local/state)."""
     env = os.environ if environ is None else environ

@@ -2,8 +2,9 @@
 
 Ticks are stored as append-only events; the state of a run is the latest event per item, so
 nothing an operator recorded is ever lost and the full history can be replayed. A *run* is one
-(environment, checklist, period): the period comes from the cadence (a UTC day, an ISO week, a
-month) or, for incident and one-off checklists, is an explicit run id such as the incident number.
+(environment, checklist, period): the period comes from the cadence (a day, an ISO week, a month
+or a shift, in the checklist's timezone) or, for deploy, incident and one-off checklists, is an
+explicit run id such as the incident number.
 """
 
 from __future__ import annotations
@@ -11,17 +12,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal, get_args
 
 from cockpit.state.audit import AuditLog
 from cockpit.state.store import Store, from_iso, to_iso, utc_now
 
-Cadence = Literal["daily", "weekly", "monthly", "incident", "once"]
+Cadence = Literal["daily", "weekly", "monthly", "shift", "deploy", "incident", "once"]
 CADENCES: tuple[str, ...] = get_args(Cadence)
 
-CALENDAR_CADENCES: tuple[str, ...] = ("daily", "weekly", "monthly")
+CALENDAR_CADENCES: tuple[str, ...] = ("daily", "weekly", "monthly", "shift")
+DEFAULT_SHIFT_HOURS: tuple[int, ...] = (7, 19)
+"""Local hours at which shifts start when a shift checklist names none."""
 _WEEK_RE = re.compile(r"(\d{4})-W(\d{2})")
+_SHIFT_RE = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2})")
 _MAX_RUN_ID = 200
 
 
@@ -49,9 +53,13 @@ class Checklist:
     Attributes:
         id: Stable key (ticks refer to it).
         title: Shown as the heading.
-        cadence: How runs are keyed: daily, weekly, monthly, incident or once.
+        cadence: How runs are keyed: daily, weekly, monthly, shift (calendar periods), deploy,
+            incident or once (a run id given when the run is opened).
         items: The items, in display order.
         source: Where the definition came from (a runbook path, config, ``built-in``).
+        timezone: IANA name of the zone whose days, weeks, months and shifts make the periods.
+        shift_hours: Local hours at which shifts start (shift cadence; empty means 7 and 19).
+        description: What the checklist is for, or None.
     """
 
     id: str
@@ -59,6 +67,9 @@ class Checklist:
     cadence: Cadence
     items: tuple[ChecklistItem, ...]
     source: str
+    timezone: str = "UTC"
+    shift_hours: tuple[int, ...] = ()
+    description: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse definitions that would make ticks ambiguous."""
@@ -73,6 +84,13 @@ class Checklist:
             if item.id in seen:
                 raise ValueError(f"checklist {self.id}: item id {item.id!r} is used twice")
             seen.add(item.id)
+        if any(not 0 <= hour <= 23 for hour in self.shift_hours):
+            raise ValueError(f"checklist {self.id}: shift hours are 0-23")
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        """The local hours shifts start at, sorted (shift cadence)."""
+        return tuple(sorted(set(self.shift_hours or DEFAULT_SHIFT_HOURS)))
 
     def item(self, item_id: str) -> ChecklistItem:
         """The item called ``item_id``.
@@ -118,18 +136,30 @@ class TickEvent:
     note: str | None
 
 
-def current_period(cadence: Cadence, now: datetime | None = None) -> str:
-    """The period key of a calendar cadence at ``now`` (UTC), e.g. ``2024-05-01``.
+def current_period(
+    cadence: Cadence,
+    now: datetime | None = None,
+    *,
+    timezone: str = "UTC",
+    shift_hours: tuple[int, ...] = DEFAULT_SHIFT_HOURS,
+) -> str:
+    """The period key of a calendar cadence at ``now``, e.g. ``2024-05-01``.
 
-    Days, weeks and months are UTC so that operators in different zones share one run.
+    Days, weeks, months and shifts are those of ``timezone`` (UTC by default), so operators in
+    different zones share one run. A shift is keyed by the local date and hour it started, e.g.
+    ``2024-05-01T19`` for the night shift that began at 19:00 on 1 May.
 
     Raises:
-        ValueError: ``incident`` and ``once`` have no calendar period (pass a run id instead),
+        ValueError: deploy, incident and once have no calendar period (pass a run id instead),
             or ``now`` is naive.
+        zoneinfo.ZoneInfoNotFoundError: ``timezone`` is not a known zone.
     """
     if now is not None and now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    moment = (now or utc_now()).astimezone(UTC)
+    # Deferred: zoneinfo reads sysconfig to find the zone files, which importing state avoids.
+    from zoneinfo import ZoneInfo
+
+    moment = (now or utc_now()).astimezone(ZoneInfo(timezone))
     if cadence == "daily":
         return moment.strftime("%Y-%m-%d")
     if cadence == "weekly":
@@ -137,7 +167,40 @@ def current_period(cadence: Cadence, now: datetime | None = None) -> str:
         return f"{year:04d}-W{week:02d}"
     if cadence == "monthly":
         return moment.strftime("%Y-%m")
+    if cadence == "shift":
+        starts = sorted(set(shift_hours)) or list(DEFAULT_SHIFT_HOURS)
+        began = [hour for hour in starts if hour <= moment.hour]
+        if began:
+            return f"{moment:%Y-%m-%d}T{began[-1]:02d}"
+        # Before the first start of the day: the last shift of yesterday is still on.
+        return f"{moment.date() - timedelta(days=1):%Y-%m-%d}T{starts[-1]:02d}"
     raise ValueError(f"a {cadence} checklist has no calendar period: give an explicit run id")
+
+
+def previous_period(checklist: Checklist, period: str) -> str:
+    """The calendar period just before ``period`` (a key of the checklist's cadence).
+
+    Raises:
+        ValueError: The cadence has no calendar periods, or ``period`` is not one of its keys.
+    """
+    cadence = checklist.cadence
+    if cadence not in CALENDAR_CADENCES or not _is_calendar_period(checklist, period):
+        raise ValueError(f"{period!r} is not a {cadence} period")
+    if cadence == "daily":
+        return (date.fromisoformat(period) - timedelta(days=1)).isoformat()
+    if cadence == "weekly":
+        year, week = int(period[:4]), int(period[6:])
+        before = date.fromisocalendar(year, week, 1) - timedelta(days=7)
+        return f"{before.isocalendar()[0]:04d}-W{before.isocalendar()[1]:02d}"
+    if cadence == "monthly":
+        year, month = int(period[:4]), int(period[5:])
+        return f"{year - (month == 1):04d}-{(month - 2) % 12 + 1:02d}"
+    day, hour = date.fromisoformat(period[:10]), int(period[11:])
+    starts = checklist.starts
+    index = starts.index(hour)
+    if index:
+        return f"{day:%Y-%m-%d}T{starts[index - 1]:02d}"
+    return f"{day - timedelta(days=1):%Y-%m-%d}T{starts[-1]:02d}"
 
 
 def resolve_period(checklist: Checklist, period: str | None, now: datetime | None = None) -> str:
@@ -148,15 +211,15 @@ def resolve_period(checklist: Checklist, period: str | None, now: datetime | Non
     """
     if period is None:
         if checklist.cadence in CALENDAR_CADENCES:
-            return current_period(checklist.cadence, now)
+            return _current(checklist, now)
         raise ValueError(
             f"checklist {checklist.id} is {checklist.cadence}: give a run id (e.g. the incident id)"
         )
     if checklist.cadence in CALENDAR_CADENCES:
-        if not _is_calendar_period(checklist.cadence, period):
+        if not _is_calendar_period(checklist, period):
             raise ValueError(
                 f"{period!r} is not a {checklist.cadence} period "
-                f"(expected like {current_period(checklist.cadence)})"
+                f"(expected like {_current(checklist, None)})"
             )
         return period
     run_id = period.strip()
@@ -165,17 +228,51 @@ def resolve_period(checklist: Checklist, period: str | None, now: datetime | Non
     return run_id
 
 
-def _is_calendar_period(cadence: str, text: str) -> bool:
-    """Whether ``text`` is a real period of ``cadence``, written as :func:`current_period` does."""
+def _current(checklist: Checklist, now: datetime | None) -> str:
+    return current_period(
+        checklist.cadence, now, timezone=checklist.timezone, shift_hours=checklist.starts
+    )
+
+
+def _is_calendar_period(checklist: Checklist, text: str) -> bool:
+    """Whether ``text`` is a period of the checklist, written as :func:`current_period` does."""
+    cadence = checklist.cadence
     try:
         if cadence == "daily":
             return date.fromisoformat(text).isoformat() == text
         if cadence == "monthly":
             return datetime.strptime(text, "%Y-%m").strftime("%Y-%m") == text
+        if cadence == "shift":
+            m = _SHIFT_RE.fullmatch(text)
+            return (
+                m is not None
+                and date.fromisoformat(m[1]).isoformat() == m[1]
+                and int(m[2]) in checklist.starts
+            )
         m = _WEEK_RE.fullmatch(text)
         return m is not None and bool(date.fromisocalendar(int(m[1]), int(m[2]), 1))
     except ValueError:
         return False
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """How far one run got.
+
+    Attributes:
+        period: The run's period or run id.
+        done: Items ticked.
+        total: Items in the checklist.
+    """
+
+    period: str
+    done: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        """Every item is ticked."""
+        return self.done == self.total
 
 
 class ChecklistBook:
@@ -203,6 +300,37 @@ class ChecklistBook:
     def current_period(self, checklist: Checklist) -> str:
         """The run of ``checklist`` that is current by the book's clock."""
         return resolve_period(checklist, None, self._clock())
+
+    def active_period(self, env: str, checklist: Checklist) -> str | None:
+        """The run to show: the current calendar period, else the latest run with any tick.
+
+        Deploy, incident and one-off checklists have a run only once one was opened by ticking
+        with a run id; None until then.
+        """
+        if checklist.cadence in CALENDAR_CADENCES:
+            return self.current_period(checklist)
+        runs = self.periods(env, checklist)
+        return runs[0] if runs else None
+
+    def summary(self, env: str, checklist: Checklist, period: str) -> RunSummary:
+        """Items done out of all in one run."""
+        states = self.state(env, checklist, period)
+        return RunSummary(period, sum(s.done for s in states.values()), len(states))
+
+    def overdue(self, env: str, checklist: Checklist) -> RunSummary | None:
+        """The previous calendar run when it ended with items left unticked, else None.
+
+        Only once the checklist is in use in ``env`` (a tick in that run or an earlier one):
+        a list configured today is not overdue for yesterday.
+        """
+        if checklist.cadence not in CALENDAR_CADENCES or not checklist.items:
+            return None
+        before = previous_period(checklist, self.current_period(checklist))
+        # Calendar keys sort as text in time order (ISO dates, weeks, months, date+hour).
+        if not any(run <= before for run in self.periods(env, checklist)):
+            return None
+        last = self.summary(env, checklist, before)
+        return None if last.complete else last
 
     def tick(
         self,

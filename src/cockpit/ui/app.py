@@ -206,6 +206,7 @@ class CockpitApp(CockpitShell):
         self.news.refresh()
         if self._feeds is not None:
             self._feeds.focus(self.env_name)
+        from cockpit.runbooks.configured import checklists_for
         from cockpit.state.checklists import ChecklistBook
 
         store = self.context.store
@@ -213,6 +214,12 @@ class CockpitApp(CockpitShell):
             ChecklistBook(store, clock=self.context.now) if store is not None else None,
             self.env_name,
             self.context.user,
+            checklists_for(
+                self.context.config,
+                self.env_name,
+                self.context.base_dir,
+                config_file=self.context.config_path is not None,
+            ),
         )
 
     def switch_environment(self, name: str) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cockpit.domain.paths import current_user
+from cockpit.domain.paths import operator_id
 
 if TYPE_CHECKING:
     from cockpit.config.models import CockpitConfig
@@ -43,8 +43,8 @@ class AppContext:
     """Wall-clock seconds since the epoch: the one source of "now" for everything shown."""
     monotonic: Callable[[], float] = time.monotonic
     """Monotonic seconds for how long a source has been in its state (pinned in snapshots)."""
-    user: str = field(default_factory=current_user)
-    """Who ticks and acts (recorded with every tick and audit record)."""
+    user: str = field(default_factory=operator_id)
+    """Who ticks and acts, as user@host (recorded with every tick and audit record)."""
     base_dir: Path = field(default_factory=Path.cwd)
 
     def now(self) -> datetime:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cockpit.state.checklists import DAILY_HOST_CHECKLIST, Checklist
 from cockpit.ui.widgets.checklists_pane import ChecklistsPane
 from cockpit.ui.widgets.health_pane import HealthPane
 from cockpit.ui.widgets.logs_pane import LogsPane
@@ -24,14 +23,10 @@ PANE_CLASSES = (HealthPane, LogsPane, MetricsPane, ChecklistsPane)
 """The pane types in screen order."""
 
 
-def checklists() -> list[Checklist]:
-    """Checklists shown for every environment (built-in first)."""
-    return [DAILY_HOST_CHECKLIST]
-
-
 def build_panes() -> list[Pane]:
     """New panes in screen order (wide layout: left to right, top to bottom)."""
-    return [HealthPane(), LogsPane(), MetricsPane(), ChecklistsPane(checklists())]
+    # The checklists come with the environment in focus (see ChecklistsPane.bind).
+    return [HealthPane(), LogsPane(), MetricsPane(), ChecklistsPane([])]
 
 
 class Panes:

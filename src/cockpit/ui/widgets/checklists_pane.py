@@ -143,8 +143,26 @@ class ChecklistsPane(Pane):
         """The checklist on screen."""
         return self.checklists[self.index] if self.checklists else None
 
-    def bind(self, book: ChecklistBook | None, environment: str, who: str) -> None:
-        """Point the pane at a store and environment, then load."""
+    def bind(
+        self,
+        book: ChecklistBook | None,
+        environment: str,
+        who: str,
+        checklists: list[Checklist] | None = None,
+    ) -> None:
+        """Point the pane at a store, an environment and its checklists, then load.
+
+        Args:
+            book: The tick store, or None when state is unavailable.
+            environment: The environment in focus.
+            who: Recorded with every tick (user@host).
+            checklists: The environment's checklists; None keeps the ones shown.
+        """
+        if checklists is not None:
+            shown = self.checklist.id if self.checklist else None
+            self.checklists = checklists
+            ids = [c.id for c in checklists]
+            self.index = ids.index(shown) if shown in ids else 0
         self.book = book
         self.environment = environment
         self.who = who
@@ -153,7 +171,12 @@ class ChecklistsPane(Pane):
     def reload(self) -> None:
         """Read tick states for the checklist on screen (in a worker)."""
         if self.checklist is None:
-            self.query_one(".checklist--heading", Label).update("No checklists configured")
+            self.view = None
+            self.query_one(".checklist--heading", Label).update(
+                f"No checklists for {plain(self.environment, 40)}: add them under `checklists:`"
+            )
+            self.query_one(OptionList).clear_options()
+            self.query_one(".checklist--hint", Static).update("")
             return
         if self.book is None:
             self.error = "state store unavailable: ticks cannot be recorded"
@@ -168,7 +191,12 @@ class ChecklistsPane(Pane):
         description="read checklist ticks",
     )
     def _load(self, book: ChecklistBook, environment: str, checklist: Checklist) -> None:
-        period = book.current_period(checklist)
+        period = book.active_period(environment, checklist)
+        if period is None:
+            # A deploy or incident list before its first run: items show, unticked.
+            states = {item.id: TickState(done=False) for item in checklist.items}
+            self.post_message(ChecklistLoaded(ChecklistView(checklist, "", states)))
+            return
         states = book.state(environment, checklist, period)
         self.post_message(ChecklistLoaded(ChecklistView(checklist, period, states)))
 
@@ -227,8 +255,9 @@ class ChecklistsPane(Pane):
             return
         done = sum(s.done for s in view.states.values())
         total = len(view.states)
+        run = view.period or "(no run yet)"
         heading = (
-            f"{plain(view.checklist.title, 120)} · {view.checklist.cadence} {view.period}"
+            f"{plain(view.checklist.title, 120)} · {view.checklist.cadence} {run}"
             f" · {done}/{total} done"
         )
         if len(self.checklists) > 1:
@@ -328,6 +357,14 @@ class ChecklistsPane(Pane):
             # Space on an unsaved item retries what the operator asked for, not its opposite.
             self._send(key, failure.period, failure.done, failure.note)
             return
+        if not self.view.period:
+            self.app.notify(
+                f"No {self.view.checklist.cadence} run yet: open one with "
+                "`cockpit checklist tick NAME ITEM --period ID`",
+                timeout=8,
+                markup=False,
+            )
+            return
         current = self.view.states.get(item_id, TickState(done=False)).done
         target = (not current) if done is None else done
         self._send(key, self.view.period, target, note)
@@ -392,7 +429,10 @@ class ChecklistsPane(Pane):
     def _export(self, book: ChecklistBook, env: str, checklist: Checklist) -> None:
         from cockpit.state.reports import write_report
 
-        period = book.current_period(checklist)
+        period = book.active_period(env, checklist)
+        if period is None:
+            self.app.call_from_thread(self.app.notify, "Nothing to export: no run yet", timeout=5)
+            return
         path = write_report(
             f"{env}-{checklist.id}-{period}.md", book.export_markdown(env, checklist, period)
         )
