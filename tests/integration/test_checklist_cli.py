@@ -227,3 +227,26 @@ def test_two_processes_ticking_at_once_lose_nothing(home: Path) -> None:
     for item in items:
         owner = "odd" if item["number"] % 2 else "even"
         assert item["who"].startswith(f"{owner}@") and item["note"] == f"by {owner}"
+
+
+def test_a_checklist_from_a_runbook_section(tmp_path: Path) -> None:
+    seeds = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
+    (seed,) = seeds.glob("003_*.txt")
+    (tmp_path / "runbooks").mkdir()
+    (tmp_path / "runbooks" / "RUNBOOK.md").write_bytes(seed.read_bytes())
+    (tmp_path / "cockpit.yaml").write_text(
+        "environments:\n  prod: {}\nchecklists:\n"
+        "  - runbook: runbooks/RUNBOOK.md\n"
+        "    section: Pre-Deployment Checklist\n"
+        "    period: deploy\n"
+    )
+    ticked = cockpit(
+        tmp_path, "--config", "cockpit.yaml", "checklist", "tick",
+        "Pre-Deployment Checklist", "7", "--period", "v1.4.0",
+    )  # fmt: skip
+    assert ticked.returncode == 0, ticked.stderr
+    payload = _report(tmp_path, "Pre-Deployment Checklist")
+    assert payload["period"] == "v1.4.0"
+    items = payload["items"]
+    assert isinstance(items, list) and len(items) == 8
+    assert [i["text"] for i in items if i["checked"]] == ["Backup created"]

@@ -115,19 +115,45 @@ def test_mistakes_are_reported_at_their_line(body: str, line: int, words: list[s
         assert word in text, text
 
 
-def test_runbook_entries_resolve_against_the_config_folder() -> None:
-    config = load(
-        "  - runbook: runbooks/DEPLOY.md\n"
-        "    section: Pre-Deployment Checklist\n"
-        "    period: deploy\n"
-    )
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
+RUNBOOK_ENTRY = (
+    "  - runbook: runbooks/DEPLOY.md\n    section: Pre-Deployment Checklist\n    period: deploy\n"
+)
+
+
+def test_runbook_entries_read_their_section_from_the_file(tmp_path: Path) -> None:
+    (seed,) = SEEDS.glob("003_*.txt")
+    (tmp_path / "runbooks").mkdir()
+    (tmp_path / "runbooks" / "DEPLOY.md").write_bytes(seed.read_bytes())
+    config = load(RUNBOOK_ENTRY)
     entry = config.checklists[0]
     assert entry.title == "Pre-Deployment Checklist"
-    # Runbook sections are not read in this version: the checklist is there, with no items.
-    assert load_items(entry, Path("/srv/ops")) == ()
-    checklist = to_checklist(entry, Path("/srv/ops"))
-    assert checklist.items == () and checklist.cadence == "deploy"
-    assert "/srv/ops/runbooks/DEPLOY.md" in checklist.source
+    items = load_items(entry, tmp_path)
+    assert len(items) == 8
+    assert items[0].text == "All tests passing (CI green)"
+    assert items[-1].text == "Rollback plan documented"
+    checklist = to_checklist(entry, tmp_path)
+    assert checklist.cadence == "deploy" and len(checklist.items) == 8
+    assert checklist.source == f"runbook {tmp_path}/runbooks/DEPLOY.md § Pre-Deployment Checklist"
+
+
+def test_a_missing_runbook_or_section_shows_why_with_no_items(tmp_path: Path) -> None:
+    config = load(RUNBOOK_ENTRY)
+    checklist = to_checklist(config.checklists[0], tmp_path)
+    assert checklist.items == ()
+    assert checklist.source.endswith(
+        f"cannot read runbook {tmp_path}/runbooks/DEPLOY.md: No such file or directory"
+    )
+    (tmp_path / "runbooks").mkdir()
+    (tmp_path / "runbooks" / "DEPLOY.md").write_text("# Deploy\n\n- [ ] one\n- [ ] one\n")
+    config = load(RUNBOOK_ENTRY.replace("Pre-Deployment Checklist", "deploy"))
+    assert [i.text for i in load_items(config.checklists[0], tmp_path)] == ["one", "one (2)"]
+    config = load(RUNBOOK_ENTRY)
+    checklist = to_checklist(config.checklists[0], tmp_path)
+    assert checklist.items == ()
+    assert "has no checklist under 'Pre-Deployment Checklist'; its checklists: 'Deploy'" in (
+        checklist.source
+    )
 
 
 def test_the_built_in_list_only_without_a_config_file() -> None:
