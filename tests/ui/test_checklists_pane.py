@@ -150,3 +150,54 @@ async def test_configured_checklists_follow_the_environment(
         await pilot.pause()
         await _wait_loaded(pane, pilot)
         assert [c.title for c in pane.checklists] == ["Daily host"]
+
+
+async def test_o_opens_a_release_run_and_r_shows_past_runs(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    from cockpit.ui.screens.checklist_runs import ChecklistRunsScreen
+
+    store = Store.memory()
+    book = ChecklistBook(store, clock=lambda: datetime.fromtimestamp(FIXED_EPOCH, UTC))
+    app = make_app(
+        CONFIGURED, environment="production", config_path=str(tmp_path / "c.yaml"), store=store
+    )
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(ChecklistsPane)
+        await _wait_loaded(pane, pilot)
+        release = pane.checklists[1]
+        book.tick("production", release, "Announce the release", "bob@ops", period="v2.3.0")
+        pane.query_one(OptionList).focus()
+        await pilot.press("right_square_bracket")
+        await _wait_heading(pane, pilot, "Release · deploy v2.3.0 · 1/1 done")
+        await pilot.press("o")
+        assert isinstance(app.screen, NoteScreen)
+        for key in "v2.4.0":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await _wait_heading(pane, pilot, "Release · deploy v2.4.0 · 0/1 done")
+        await pilot.press("space")
+        await _wait_heading(pane, pilot, "Release · deploy v2.4.0 · 1/1 done")
+        assert book.periods("production", release) == ["v2.4.0", "v2.3.0"]
+
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ChecklistRunsScreen)
+        for _ in range(50):
+            if screen.report:
+                break
+            await pilot.pause(0.05)
+        assert [(r.period, r.done, r.total) for r in screen.runs] == [
+            ("v2.4.0", 1, 1),
+            ("v2.3.0", 1, 1),
+        ]
+        assert "v2.4.0" in screen.report and "tester" in screen.report
+        await pilot.press("j")
+        for _ in range(50):
+            if "bob@ops" in screen.report:
+                break
+            await pilot.pause(0.05)
+        assert "v2.3.0" in screen.report and "bob@ops" in screen.report
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ChecklistRunsScreen)

@@ -116,6 +116,8 @@ class ChecklistsPane(Pane):
         Binding("space", "toggle_tick", "Tick", id="checklist_toggle"),
         Binding("n", "note", "Note", id="checklist_note"),
         Binding("x", "export", "Export", id="checklist_export"),
+        Binding("o", "open_run", "Open run", id="checklist_open_run"),
+        Binding("R", "past_runs", "Past runs", id="checklist_runs"),
         Binding("right_square_bracket", "next_checklist", "Next list", show=False),
         Binding("left_square_bracket", "previous_checklist", "Prev list", show=False),
     ]
@@ -359,8 +361,8 @@ class ChecklistsPane(Pane):
             return
         if not self.view.period:
             self.app.notify(
-                f"No {self.view.checklist.cadence} run yet: open one with "
-                "`cockpit checklist tick NAME ITEM --period ID`",
+                f"No {self.view.checklist.cadence} run yet: press o to open one "
+                "(its id: the release or incident)",
                 timeout=8,
                 markup=False,
             )
@@ -406,6 +408,52 @@ class ChecklistsPane(Pane):
             states = dict(self.view.states) if self.view else {}
             states[item_id] = TickState(done=done, who=self.who, note=note)
         self.post_message(TickSaved(key, ChecklistView(checklist, period, states)))
+
+    def action_open_run(self) -> None:
+        """Open (or go back to) a deploy or incident run by its id, e.g. the release."""
+        from cockpit.state.checklists import CALENDAR_CADENCES, resolve_period
+        from cockpit.ui.screens.note import NoteScreen
+
+        checklist, book = self.checklist, self.book
+        if checklist is None or book is None:
+            return
+        if checklist.cadence in CALENDAR_CADENCES:
+            self.app.notify(
+                f"{checklist.cadence} runs open by themselves each period", timeout=4, markup=False
+            )
+            return
+
+        def opened(answer: str | None) -> None:
+            if not answer or not answer.strip():
+                return
+            try:
+                period = resolve_period(checklist, answer, book.now())
+            except ValueError as exc:
+                self.app.notify(plain(str(exc), 200), severity="error", markup=False)
+                return
+            self._load_run(book, self.environment, checklist, period)
+
+        self.app.push_screen(
+            NoteScreen(
+                f"Open a {checklist.cadence} run of {plain(checklist.title, 80)}: its id "
+                "(release, incident)"
+            ),
+            opened,
+        )
+
+    @work(thread=True, exclusive=True, group="checklists", exit_on_error=False, description="open")
+    def _load_run(
+        self, book: ChecklistBook, environment: str, checklist: Checklist, period: str
+    ) -> None:
+        states = book.state(environment, checklist, period)
+        self.post_message(ChecklistLoaded(ChecklistView(checklist, period, states)))
+
+    def action_past_runs(self) -> None:
+        """Show every run of this checklist with its progress and report."""
+        from cockpit.ui.screens.checklist_runs import ChecklistRunsScreen
+
+        if self.checklist is not None and self.book is not None:
+            self.app.push_screen(ChecklistRunsScreen(self.book, self.environment, self.checklist))
 
     def action_next_checklist(self) -> None:
         """Show the next checklist."""
