@@ -115,6 +115,7 @@ def test_the_contract(home: Path) -> None:
         "who": None,
         "when": None,
         "note": None,
+        "evidence": None,
     }
     assert payload["period"] == datetime.fromisoformat(disk["when"]).strftime("%Y-%m-%d")
     assert (payload["done"], payload["total"]) == (1, 2)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from cockpit.config.models import CockpitConfig
+from cockpit.runbooks.configured import checklists_for
 from cockpit.state.checklists import DAILY_HOST_CHECKLIST, ChecklistBook
 from cockpit.state.store import Store
 from tests.support.hostile import (
@@ -89,6 +91,14 @@ def _config(tmp_path: Path, http_url: str) -> Path:
             },
         ],
     }
+    # The host checklist, configured: its first item carries the hostile note and who below.
+    config["checklists"] = [
+        {
+            "name": DAILY_HOST_CHECKLIST.title,
+            "environments": ["local"],
+            "items": [{"text": item.text} for item in DAILY_HOST_CHECKLIST.items],
+        }
+    ]
     path = tmp_path / "cockpit.yaml"
     # JSON is YAML: its \\u escapes are YAML's too.
     path.write_text(json.dumps(config, indent=2))
@@ -114,10 +124,13 @@ def test_hostile_text_never_reaches_the_terminal_in_any_view(tmp_path: Path) -> 
     env.pop("COCKPIT_STATE", None)
     # A note and a name in the state store, as another cockpit (or a hand-edited row) left them.
     store = Store.open(tmp_path / "d" / "ops-cockpit" / "state.db")
+    configured = checklists_for(
+        CockpitConfig.model_validate_json(cfg.read_text()), "local", tmp_path, config_file=True
+    )[0]
     ChecklistBook(store).tick(
         "local",
-        DAILY_HOST_CHECKLIST,
-        DAILY_HOST_CHECKLIST.items[0].id,
+        configured,
+        configured.items[0].id,
         who=_payload(MARKERS["who"], "w"),
         note=_payload(MARKERS["note"], "note-visible"),
     )

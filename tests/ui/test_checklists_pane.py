@@ -201,3 +201,46 @@ async def test_o_opens_a_release_run_and_r_shows_past_runs(
         assert "v2.3.0" in screen.report and "bob@ops" in screen.report
         await pilot.press("escape")
         assert not isinstance(app.screen, ChecklistRunsScreen)
+
+
+async def test_r_runs_the_items_read_only_command_and_keeps_its_output(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    status = tmp_path / "status.txt"
+    status.write_text("replication lag 0s\n")
+    config = {
+        **THREE_ENVS,
+        "checklists": [
+            {
+                "name": "Daily db",
+                "items": [
+                    {"text": "Replication healthy", "hint": f"cat {status}"},
+                    {"text": "Vacuum done", "hint": f"touch {tmp_path}/vacuumed"},
+                    {"text": "Nothing to run"},
+                ],
+            }
+        ],
+    }
+    store = Store.memory()
+    book = ChecklistBook(store, clock=lambda: datetime.fromtimestamp(FIXED_EPOCH, UTC))
+    app = make_app(config, config_path=str(tmp_path / "c.yaml"), store=store)
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(ChecklistsPane)
+        await _wait_loaded(pane, pilot)
+        pane.query_one(OptionList).focus()
+        await pilot.press("r")
+        await _wait_heading(pane, pilot, "1/3 done")
+        state = book.state("local", pane.checklists[0])["Replication healthy"]
+        assert state.done and state.who == "tester"
+        assert state.note == f"ran `cat {status}` (exit 0)"
+        assert state.evidence == "replication lag 0s"
+        shown = str(pane.query_one(".checklist--hint").render())
+        assert shown == f"how: cat {status}\nevidence: replication lag 0s"
+        # A mutating command does not run from a checklist; an item without one says so.
+        await pilot.press("j", "r")
+        await pilot.pause(0.5)
+        assert not book.state("local", pane.checklists[0])["Vacuum done"].done
+        assert not (tmp_path / "vacuumed").exists()
+        await pilot.press("j", "r")
+        await pilot.pause(0.2)
+        assert "1/3 done" in _heading(pane)

@@ -86,6 +86,7 @@ def _item_json(number: int, item: ChecklistItem, state: TickState) -> dict[str, 
         "who": state.who,
         "when": None if state.at is None else state.at.isoformat(),
         "note": state.note,
+        "evidence": state.evidence,
     }
 
 

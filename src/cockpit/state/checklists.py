@@ -113,12 +113,14 @@ class TickState:
         who: Who ticked or unticked it last; None if nobody touched it yet.
         at: When that happened (aware, UTC), or None.
         note: The note given with that tick or untick.
+        evidence: What showed the item done, e.g. the sanitized output of its check command.
     """
 
     done: bool
     who: str | None = None
     at: datetime | None = None
     note: str | None = None
+    evidence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,7 @@ class TickEvent:
     who: str
     at: datetime
     note: str | None
+    evidence: str | None = None
 
 
 def current_period(
@@ -341,8 +344,11 @@ class ChecklistBook:
         note: str | None = None,
         *,
         period: str | None = None,
+        evidence: str | None = None,
     ) -> TickEvent:
         """Mark an item done in a run (the current period unless ``period`` is given).
+
+        ``evidence`` (e.g. the output of the item's check command) is stored with the tick.
 
         Returns:
             The stored event.
@@ -352,7 +358,9 @@ class ChecklistBook:
             ValueError: Bad period or run id, or empty environment or who.
             cockpit.state.store.StoreReadOnlyError: The store refuses writes.
         """
-        return self._append(env, checklist, item_id, who, note, period, done=True)
+        return self._append(
+            env, checklist, item_id, who, note, period, done=True, evidence=evidence
+        )
 
     def untick(
         self,
@@ -383,6 +391,7 @@ class ChecklistBook:
         period: str | None,
         *,
         done: bool,
+        evidence: str | None = None,
     ) -> TickEvent:
         item = checklist.item(item_id)
         if not env.strip() or not who.strip():
@@ -395,9 +404,9 @@ class ChecklistBook:
         with self._store.write() as conn:
             cur = conn.execute(
                 "INSERT INTO checklist_events "
-                "(environment, checklist_id, period, item_id, done, who, at, note) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (env, checklist.id, run, item_id, int(done), who, to_iso(at), note),
+                "(environment, checklist_id, period, item_id, done, who, at, note, evidence) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (env, checklist.id, run, item_id, int(done), who, to_iso(at), note, evidence),
             )
             event_id = int(cur.lastrowid or 0)
             self._audit.record(
@@ -413,7 +422,7 @@ class ChecklistBook:
                     "event_id": event_id,
                 },
             )
-        return TickEvent(event_id, env, checklist.id, run, item_id, done, who, at, note)
+        return TickEvent(event_id, env, checklist.id, run, item_id, done, who, at, note, evidence)
 
     def state(
         self, env: str, checklist: Checklist, period: str | None = None
@@ -425,14 +434,16 @@ class ChecklistBook:
         """
         run = resolve_period(checklist, period, self._clock())
         rows = self._store.read(
-            "SELECT e.item_id, e.done, e.who, e.at, e.note FROM checklist_events AS e "
+            "SELECT e.item_id, e.done, e.who, e.at, e.note, e.evidence FROM checklist_events AS e "
             "JOIN (SELECT item_id, MAX(id) AS last FROM checklist_events "
             "WHERE environment = ? AND checklist_id = ? AND period = ? GROUP BY item_id) AS m "
             "ON e.id = m.last",
             (env, checklist.id, run),
         )
         latest = {
-            r["item_id"]: TickState(bool(r["done"]), r["who"], from_iso(r["at"]), r["note"])
+            r["item_id"]: TickState(
+                bool(r["done"]), r["who"], from_iso(r["at"]), r["note"], r["evidence"]
+            )
             for r in rows
         }
         return {item.id: latest.get(item.id, TickState(done=False)) for item in checklist.items}
@@ -513,6 +524,11 @@ class ChecklistBook:
             if st.note:
                 line += f" — note: {_one_line(st.note)}"
             lines.append(line)
+            if st.done and st.evidence:
+                # Indented code under its item: the output keeps its lines, the list its shape.
+                lines.append("")
+                lines.extend(f"      {_one_line(row)}" for row in st.evidence.splitlines()[-20:])
+                lines.append("")
         return "\n".join(lines) + "\n"
 
 

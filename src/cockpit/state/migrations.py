@@ -107,6 +107,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX metric_points_age ON metric_points (resolution, ts)",
         ),
     ),
+    Migration(
+        4,
+        "evidence kept with a tick (a check's output)",
+        ("ALTER TABLE checklist_events ADD COLUMN evidence TEXT",),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

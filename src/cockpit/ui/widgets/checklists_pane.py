@@ -108,7 +108,7 @@ class ChecklistsPane(Pane):
     ChecklistsPane > .checklist--hint {
         color: $foreground-muted;
         height: auto;
-        max-height: 3;
+        max-height: 6;
     }
     """
 
@@ -117,6 +117,7 @@ class ChecklistsPane(Pane):
         Binding("n", "note", "Note", id="checklist_note"),
         Binding("x", "export", "Export", id="checklist_export"),
         Binding("o", "open_run", "Open run", id="checklist_open_run"),
+        Binding("r", "run_check", "Run check", id="checklist_run_check"),
         Binding("R", "past_runs", "Past runs", id="checklist_runs"),
         Binding("right_square_bracket", "next_checklist", "Next list", show=False),
         Binding("left_square_bracket", "previous_checklist", "Prev list", show=False),
@@ -301,10 +302,15 @@ class ChecklistsPane(Pane):
 
     def _show_hint(self) -> None:
         item = self._highlighted_item()
-        hint = ""
+        lines = []
         if item is not None and item.hint:
-            hint = f"how: {plain(item.hint, 1000)}"
-        self.query_one(".checklist--hint", Static).update(hint)
+            lines.append(f"how: {plain(item.hint, 1000)}")
+        state = self.view.states.get(item.id) if item is not None and self.view else None
+        if state is not None and state.done and state.evidence:
+            # The output that ticked it, last lines only: the report holds the rest.
+            shown = [plain(line, 300) for line in state.evidence.splitlines()[-4:]]
+            lines.append("evidence: " + "\n          ".join(shown))
+        self.query_one(".checklist--hint", Static).update("\n".join(lines))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._show_hint()
@@ -377,10 +383,16 @@ class ChecklistsPane(Pane):
             return
         self.pending.add(key)
         self._render_view()
-        self._write(self.book, checklist, key, period, done, note)
+        book = self.book
+        self.run_worker(
+            lambda: self._write_now(book, checklist, key, period, done, note),
+            thread=True,
+            group="checklists",
+            exit_on_error=False,
+            description="record a tick",
+        )
 
-    @work(thread=True, group="checklists", exit_on_error=False, description="record a tick")
-    def _write(
+    def _write_now(
         self,
         book: ChecklistBook,
         checklist: Checklist,
@@ -388,13 +400,15 @@ class ChecklistsPane(Pane):
         period: str,
         done: bool,
         note: str | None,
+        evidence: str | None = None,
     ) -> None:
+        """Record a tick and post how it went (call from a worker thread)."""
         env, _, item_id = key
         # The run on screen, even if midnight passed since it was shown: the operator ticks
         # what they see.
         try:
             if done:
-                book.tick(env, checklist, item_id, self.who, note, period=period)
+                book.tick(env, checklist, item_id, self.who, note, period=period, evidence=evidence)
             else:
                 book.untick(env, checklist, item_id, self.who, note, period=period)
         except WRITE_ERRORS as exc:
@@ -408,6 +422,59 @@ class ChecklistsPane(Pane):
             states = dict(self.view.states) if self.view else {}
             states[item_id] = TickState(done=done, who=self.who, note=note)
         self.post_message(TickSaved(key, ChecklistView(checklist, period, states)))
+
+    def action_run_check(self) -> None:
+        """Run the highlighted item's read-only command; its output ticks the item as evidence.
+
+        With ticks waiting to be saved, ``r`` retries them first (as everywhere else).
+        """
+        from cockpit.runbooks.check_command import command_of
+
+        if self.failed:
+            self.retry_failed()
+            return
+        item = self._highlighted_item()
+        checklist, book = self.checklist, self.book
+        if item is None or checklist is None or book is None or self.view is None:
+            return
+        command = command_of(item.command, item.hint)
+        if command is None:
+            self.app.notify(
+                "This item has no command to run: give it a `hint:` such as `df -h`",
+                timeout=5,
+                markup=False,
+            )
+            return
+        if not self.view.period:
+            self._change(note=None)  # explains how to open a run
+            return
+        self.app.notify(f"Running {plain(command, 120)} …", timeout=3, markup=False)
+        self._run_check(book, checklist, self._key(item.id), self.view.period, command)
+
+    @work(thread=True, group="checklist-check", exit_on_error=False, description="run a check")
+    def _run_check(
+        self, book: ChecklistBook, checklist: Checklist, key: FailureKey, period: str, command: str
+    ) -> None:
+        from cockpit.runbooks.check_command import CommandRefused, run_check
+
+        try:
+            run = run_check(command)
+        except CommandRefused as exc:
+            self.app.call_from_thread(
+                self.app.notify, str(exc), severity="warning", timeout=8, markup=False
+            )
+            return
+        if not run.passed:
+            tail = "\n".join(run.output.splitlines()[-5:])
+            self.app.call_from_thread(
+                self.app.notify,
+                f"{run.summary}: not ticked\n{tail}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+            return
+        self._write_now(book, checklist, key, period, True, run.summary, run.output)
 
     def action_open_run(self) -> None:
         """Open (or go back to) a deploy or incident run by its id, e.g. the release."""
