@@ -110,6 +110,15 @@ async def _wait_heading(pane: ChecklistsPane, pilot: object, text: str) -> None:
     raise AssertionError(f"{text!r} never showed; heading: {_heading(pane)!r}")
 
 
+def _configured(
+    make_app: AppFactory, tmp_path: Path, config: dict[str, Any]
+) -> tuple[CockpitApp, ChecklistBook]:
+    """An app on ``config`` read from a file, and a book on its store at the app's moment."""
+    store = Store.memory()
+    book = ChecklistBook(store, clock=lambda: datetime.fromtimestamp(FIXED_EPOCH, UTC))
+    return make_app(config, config_path=str(tmp_path / "c.yaml"), store=store), book
+
+
 async def test_configured_checklists_follow_the_environment(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
@@ -221,9 +230,7 @@ async def test_r_runs_the_items_read_only_command_and_keeps_its_output(
             }
         ],
     }
-    store = Store.memory()
-    book = ChecklistBook(store, clock=lambda: datetime.fromtimestamp(FIXED_EPOCH, UTC))
-    app = make_app(config, config_path=str(tmp_path / "c.yaml"), store=store)
+    app, book = _configured(make_app, tmp_path, config)
     async with app.run_test(size=(160, 45)) as pilot:
         pane = app.query_one(ChecklistsPane)
         await _wait_loaded(pane, pilot)
@@ -244,3 +251,57 @@ async def test_r_runs_the_items_read_only_command_and_keeps_its_output(
         await pilot.press("j", "r")
         await pilot.pause(0.2)
         assert "1/3 done" in _heading(pane)
+
+
+async def test_bound_items_tick_themselves_as_the_cockpit(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    from cockpit.domain.health import CheckResult, CheckStatus, ServiceStatus, Status
+    from cockpit.ui.messages import HealthSnapshot
+    from tests.ui.conftest import metric_results
+
+    config = {
+        **THREE_ENVS,
+        "services": [{"name": "web", "checks": [{"tcp": {"host": "127.0.0.1", "port": 9}}]}],
+        "checklists": [
+            {
+                "name": "Daily host",
+                "environments": ["local"],
+                "items": [
+                    {"text": "App responds", "when": {"service": "web"}},
+                    {"text": "Memory fine", "when": {"metric": "memory"}},
+                    {"text": "Disk fine", "when": {"metric": "disk"}},
+                    {"text": "Logs read"},
+                ],
+            }
+        ],
+    }
+    app, book = _configured(make_app, tmp_path, config)
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(ChecklistsPane)
+        await _wait_loaded(pane, pilot)
+        last = CheckResult(
+            "web", "local", "tcp", "tcp", Status.UP, 3.0, "connected", [], FIXED_EPOCH
+        )
+        check = CheckStatus(
+            "tcp", "tcp", Status.UP, "connected", last, FIXED_EPOCH, [Status.UP], [3.0]
+        )
+        up = ServiceStatus("web", "local", Status.UP, 3.0, "connected", FIXED_EPOCH, [check])
+        app.post_message(HealthSnapshot([up]))
+        for message in metric_results("local", steps=3):
+            app.post_message(message)
+        await pilot.pause()
+        pane.auto_tick()
+        await _wait_heading(pane, pilot, "2/4 done")
+        states = book.state("local", pane.checklists[0])
+        host = pane.who.partition("@")[2] or "localhost"
+        app_item, memory, disk = states["App responds"], states["Memory fine"], states["Disk fine"]
+        assert app_item.done and app_item.who == f"cockpit@{host}"
+        assert app_item.evidence == "web UP at 22:26:40 UTC: connected"
+        assert memory.done and memory.evidence is not None and "GiB" in memory.evidence
+        assert not disk.done  # disk / is at 93.5 %, past its crit limit
+        assert not states["Logs read"].done
+        pane.auto_tick()  # already ticked: nothing is written twice
+        await pilot.pause(0.3)
+        events = book.history("local", pane.checklists[0])
+        assert len(events) == 2

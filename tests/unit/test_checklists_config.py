@@ -244,3 +244,35 @@ def test_overdue_once_in_use_and_left_unfinished() -> None:
     book.tick("local", checklist, "b", "alice@host")
     moment[0] = datetime(2024, 5, 2, 9, 0, tzinfo=UTC)
     assert book.overdue("local", checklist) is None
+
+
+def test_bound_items_name_a_known_service_or_metric() -> None:
+    head = (
+        "environments: {local: {}}\n"
+        "services: [{name: web, checks: [{tcp: {host: 127.0.0.1, port: 80}}]}]\n"
+        "metrics: [{name: disk, host: {metric: disk_percent}}]\n"
+        "checklists:\n"
+        "  - name: Daily\n"
+        "    items:\n"
+    )
+
+    def problem(body: str) -> str:
+        with pytest.raises(ConfigError) as caught:
+            load_config_text(head + body, "cockpit.yaml", Path("/srv"))
+        return str(caught.value)
+
+    config = load_config_text(
+        head + "      - {text: App up, when: {service: web}}\n"
+        "      - {text: Disk ok, when: {metric: disk}}\n",
+        "cockpit.yaml",
+        Path("/srv"),
+    ).config
+    checklist = to_checklist(config.checklists[0], Path("/srv"))
+    assert [i.when for i in checklist.items] == ["service:web", "metric:disk"]
+    text = problem("      - {text: App up, when: {service: api}}\n")
+    assert "cockpit.yaml:7:" in text and "no service named 'api'; write one of: web" in text
+    text = problem("      - {text: Disk, when: {metric: cpu}}\n")
+    assert "no metric named 'cpu'; write one of: disk" in text
+    assert "exactly one of `service:` or `metric:`" in problem(
+        "      - {text: Both, when: {service: web, metric: disk}}\n"
+    )

@@ -57,6 +57,30 @@ ItemText = Annotated[str, Field(max_length=500), AfterValidator(_item_text)]
 """What an item asks, on one line."""
 
 
+class ItemCondition(Model):
+    """What ticks an item by itself: a service found UP, or a metric within its limits.
+
+    The cockpit ticks the item (as ``cockpit@HOST``) with the check's result as evidence,
+    once per run, while it watches the environment.
+    """
+
+    service: Name | None = None
+    """A service under ``services:``: the item ticks itself when the service is UP."""
+    metric: Name | None = None
+    """A metric under ``metrics:``: the item ticks itself when every series is within limits."""
+
+    @model_validator(mode="after")
+    def _one(self) -> ItemCondition:
+        if (self.service is None) == (self.metric is None):
+            raise ValueError("`when:` needs exactly one of `service:` or `metric:`")
+        return self
+
+    @property
+    def key(self) -> str:
+        """``service:NAME`` or ``metric:NAME``."""
+        return f"service:{self.service}" if self.service is not None else f"metric:{self.metric}"
+
+
 class ChecklistItemConfig(Model):
     """One item to tick."""
 
@@ -66,6 +90,8 @@ class ChecklistItemConfig(Model):
     """How to check it, e.g. ``df -h``."""
     command: Label | None = None
     """A cockpit action that performs the check."""
+    when: ItemCondition | None = None
+    """Tick the item by itself when a service is UP or a metric is within its limits."""
 
 
 class ChecklistConfig(Model):

@@ -107,6 +107,28 @@ class CockpitConfig(Model):
                         )
                     )
         services = {entry.name for entry in self.services}
+        metric_names = {entry.name for entry in self.metrics}
+        for index, checklist in enumerate(self.checklists):
+            for position, item in enumerate(checklist.items or ()):
+                when = item.when
+                if when is None:
+                    continue
+                if when.service is not None and when.service not in services:
+                    problems.append(
+                        (
+                            ("checklists", index, "items", position, "when", "service"),
+                            f"no service named {when.service!r}; write one of: "
+                            f"{', '.join(sorted(services)) or '(none under services:)'}",
+                        )
+                    )
+                if when.metric is not None and when.metric not in metric_names:
+                    problems.append(
+                        (
+                            ("checklists", index, "items", position, "when", "metric"),
+                            f"no metric named {when.metric!r}; write one of: "
+                            f"{', '.join(sorted(metric_names)) or '(none under metrics:)'}",
+                        )
+                    )
         for index, metric in enumerate(self.metrics):
             spec = metric.health
             if isinstance(spec, HealthMetric) and spec.service not in services:

@@ -75,7 +75,13 @@ def load_items(entry: ChecklistConfig, base_dir: Path) -> tuple[ChecklistItem, .
     path = runbook_path(entry, base_dir)
     if path is None:
         return tuple(
-            ChecklistItem(item.text, item.text, hint=item.hint, command=item.command)
+            ChecklistItem(
+                item.text,
+                item.text,
+                hint=item.hint,
+                command=item.command,
+                when=item.when.key if item.when is not None else None,
+            )
             for item in entry.items or ()
         )
     imported = runbook_checklist(path, entry.section or "")

@@ -38,12 +38,14 @@ class ChecklistItem:
         text: What to check, as shown to the operator.
         hint: How to check it, e.g. the runbook's shell command; None when there is none.
         command: A cockpit action that performs the check, or None.
+        when: What ticks it by itself (``service:NAME`` or ``metric:NAME``), or None.
     """
 
     id: str
     text: str
     hint: str | None = None
     command: str | None = None
+    when: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -203,6 +203,7 @@ class CockpitApp(CockpitShell):
         local = not (env.kubernetes or env.azure or env.docker or env.prometheus)
         self.panes.health.configure(self.env_name, has_services, local)
         self.panes.metrics.configure(self.env_name, self.context.config)
+        self.panes.checklists.metric_rows = self.panes.metrics.rows
         self.news.refresh()
         if self._feeds is not None:
             self._feeds.focus(self.env_name)
@@ -298,6 +299,7 @@ class CockpitApp(CockpitShell):
         if self.closing:
             return
         self.panes.health.show_statuses(message.statuses)
+        self.panes.checklists.statuses = message.statuses
         self.news.show(message.statuses)
 
     def on_logs_for_service(self, message: LogsForService) -> None:

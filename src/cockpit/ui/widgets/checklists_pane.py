@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -24,6 +25,15 @@ from cockpit.text.sanitize import plain
 from cockpit.ui.messages import StateWriteFailed
 from cockpit.ui.widgets.lists import Choices
 from cockpit.ui.widgets.pane import Pane
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cockpit.domain.health import ServiceStatus
+    from cockpit.feeds.metric_board import MetricRow
+
+AUTO_TICK_EVERY = 15.0
+"""Seconds between looks at the items bound to a service or a metric."""
 
 WRITE_ERRORS = (StoreError, sqlite3.Error, OSError)
 """What a full disk, a locked or read-only database or a vanished state dir raise on a write."""
@@ -135,6 +145,14 @@ class ChecklistsPane(Pane):
         """Writes on their way to the store (shown as […])."""
         self.failed: dict[FailureKey, WriteFailure] = {}
         """Writes the store refused, kept across list and environment switches until saved."""
+        self.statuses: list[ServiceStatus] = []
+        """The latest health roll-ups (bound items tick themselves when their service is UP)."""
+        self.metric_rows: Callable[[], list[MetricRow]] = list
+        """The metric rows of the environment in focus, read when bound items are looked at."""
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(AUTO_TICK_EVERY, self.auto_tick)
 
     def compose_body(self) -> ComposeResult:
         yield Label("", classes="checklist--heading", markup=False)
@@ -422,6 +440,47 @@ class ChecklistsPane(Pane):
             states = dict(self.view.states) if self.view else {}
             states[item_id] = TickState(done=done, who=self.who, note=note)
         self.post_message(TickSaved(key, ChecklistView(checklist, period, states)))
+
+    def auto_tick(self) -> None:
+        """Tick, as the cockpit, the bound items whose service is UP or metric within limits.
+
+        Runs every :data:`AUTO_TICK_EVERY` seconds; the store is read and written in a worker.
+        """
+        from cockpit.feeds.checklist_conditions import satisfied
+
+        book = self.book
+        if book is None or not any(i.when for c in self.checklists for i in c.items):
+            return
+        found = satisfied(self.checklists, self.environment, self.statuses, self.metric_rows())
+        if found:
+            self._auto_tick(book, self.environment, found, self.checklist)
+
+    @work(thread=True, exclusive=True, group="checklist-auto", exit_on_error=False,
+          description="tick the items whose check holds")  # fmt: skip
+    def _auto_tick(
+        self,
+        book: ChecklistBook,
+        environment: str,
+        found: list[tuple[Checklist, str, str]],
+        shown: Checklist | None,
+    ) -> None:
+        host = self.who.partition("@")[2] or "localhost"
+        ticked = False
+        for checklist, item_id, evidence in found:
+            period = book.active_period(environment, checklist)
+            if period is None or book.state(environment, checklist, period)[item_id].done:
+                continue
+            note = "ticked by the cockpit: its check holds"
+            book.tick(
+                environment, checklist, item_id, f"cockpit@{host}", note,
+                period=period, evidence=evidence,
+            )  # fmt: skip
+            ticked = True
+        if ticked and shown is not None:
+            period = book.active_period(environment, shown)
+            if period is not None:
+                states = book.state(environment, shown, period)
+                self.post_message(ChecklistLoaded(ChecklistView(shown, period, states)))
 
     def action_run_check(self) -> None:
         """Run the highlighted item's read-only command; its output ticks the item as evidence.
