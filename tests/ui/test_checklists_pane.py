@@ -305,3 +305,25 @@ async def test_bound_items_tick_themselves_as_the_cockpit(
         await pilot.pause(0.3)
         events = book.history("local", pane.checklists[0])
         assert len(events) == 2
+
+
+async def test_ticks_from_another_cockpit_show_within_two_seconds(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    import time
+
+    db = tmp_path / "state.db"
+    app = make_app(CONFIGURED, config_path=str(tmp_path / "c.yaml"), store=Store.open(db))
+    other = Store.open(db)  # another cockpit's connection to the same file
+    book = ChecklistBook(other, clock=lambda: datetime.fromtimestamp(FIXED_EPOCH, UTC))
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(ChecklistsPane)
+        await _wait_loaded(pane, pilot)
+        await _wait_heading(pane, pilot, "Daily host · daily ")
+        assert "0/2 done" in _heading(pane)
+        book.tick("local", pane.checklists[0], "Check memory", "bob@other-host", "fine")
+        ticked_at = time.monotonic()
+        await _wait_heading(pane, pilot, "1/2 done")
+        assert time.monotonic() - ticked_at < 2.0
+        assert pane.view is not None and pane.view.states["Check memory"].who == "bob@other-host"
+    other.close()

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 AUTO_TICK_EVERY = 15.0
 """Seconds between looks at the items bound to a service or a metric."""
+POLL_EVERY = 1.0
+"""Seconds between reads of the run on screen: ticks from another cockpit show within this."""
 
 WRITE_ERRORS = (StoreError, sqlite3.Error, OSError)
 """What a full disk, a locked or read-only database or a vanished state dir raise on a write."""
@@ -82,9 +84,11 @@ class TickSaved(Message):
 class ChecklistLoaded(Message):
     """Fresh tick states read from the store."""
 
-    def __init__(self, view: ChecklistView) -> None:
+    def __init__(self, view: ChecklistView, writes: int | None = None) -> None:
         super().__init__()
         self.view = view
+        self.writes = writes
+        """For a poll: how many writes the pane had sent when it read (None: not a poll)."""
 
 
 class ChecklistsPane(Pane):
@@ -148,11 +152,49 @@ class ChecklistsPane(Pane):
         self.statuses: list[ServiceStatus] = []
         """The latest health roll-ups (bound items tick themselves when their service is UP)."""
         self.metric_rows: Callable[[], list[MetricRow]] = list
+        self._writes = 0
         """The metric rows of the environment in focus, read when bound items are looked at."""
 
     def on_mount(self) -> None:
         super().on_mount()
         self.set_interval(AUTO_TICK_EVERY, self.auto_tick)
+        self.set_interval(POLL_EVERY, self.poll)
+
+    def poll(self) -> None:
+        """Read the run on screen again, so ticks made elsewhere (another cockpit, the CLI) show.
+
+        Skipped while a tick of this pane is on its way, and for a pane not on screen.
+        """
+        view, book, checklist = self.view, self.book, self.checklist
+        if view is None or book is None or checklist is None or self.pending or not self.display:
+            return
+        if view.checklist.id != checklist.id:
+            return
+        self._poll(book, self.environment, checklist, view, self._writes)
+
+    @work(thread=True, exclusive=True, group="checklist-poll", exit_on_error=False,
+          description="read ticks made elsewhere")  # fmt: skip
+    def _poll(
+        self,
+        book: ChecklistBook,
+        environment: str,
+        checklist: Checklist,
+        view: ChecklistView,
+        writes: int,
+    ) -> None:
+        from cockpit.state.checklists import CALENDAR_CADENCES
+
+        # A calendar list follows the clock (a new day opens a new run); an opened deploy or
+        # incident run stays on screen until another one is opened.
+        if checklist.cadence in CALENDAR_CADENCES or not view.period:
+            period = book.active_period(environment, checklist)
+        else:
+            period = view.period
+        if period is None:
+            return
+        states = book.state(environment, checklist, period)
+        if period != view.period or states != view.states:
+            self.post_message(ChecklistLoaded(ChecklistView(checklist, period, states), writes))
 
     def compose_body(self) -> ComposeResult:
         yield Label("", classes="checklist--heading", markup=False)
@@ -223,6 +265,8 @@ class ChecklistsPane(Pane):
 
     def on_checklist_loaded(self, message: ChecklistLoaded) -> None:
         message.stop()
+        if message.writes is not None and (message.writes != self._writes or self.pending):
+            return  # read before this pane's own tick landed: the next poll is newer
         self.view = message.view
         self._render_view()
         self._show_failures()
@@ -400,6 +444,7 @@ class ChecklistsPane(Pane):
         if self.book is None or checklist is None:
             return
         self.pending.add(key)
+        self._writes += 1
         self._render_view()
         book = self.book
         self.run_worker(
