@@ -327,3 +327,50 @@ async def test_ticks_from_another_cockpit_show_within_two_seconds(
         assert time.monotonic() - ticked_at < 2.0
         assert pane.view is not None and pane.view.states["Check memory"].who == "bob@other-host"
     other.close()
+
+
+async def test_a_run_left_unfinished_yesterday_stands_out(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    app, book = _configured(make_app, tmp_path, CONFIGURED)
+    daily = _daily_definition(app)
+    yesterday = datetime.fromtimestamp(FIXED_EPOCH, UTC) - timedelta(days=1)
+    book.tick("local", daily, "Check disk usage", "ana@ops", period=f"{yesterday:%Y-%m-%d}")
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(ChecklistsPane)
+        await _wait_loaded(pane, pilot)
+        await _wait_heading(pane, pilot, f"▲ OVERDUE: {yesterday:%Y-%m-%d} left at 1/2")
+        assert pane.query_one(".checklist--heading").has_class("-overdue")
+
+
+def _daily_definition(app: CockpitApp) -> Any:
+    from cockpit.runbooks.configured import to_checklist
+
+    return to_checklist(app.context.config.checklists[0], Path("."))
+
+
+async def test_h_shows_an_items_history_across_runs(make_app: AppFactory, tmp_path: Path) -> None:
+    from cockpit.ui.screens.checklist_runs import ItemHistoryScreen
+
+    app, book = _configured(make_app, tmp_path, CONFIGURED)
+    daily = _daily_definition(app)
+    book.tick("local", daily, "Check disk usage", "ana@ops", "82% on /", period="2026-11-19")
+    book.untick("local", daily, "Check disk usage", "bo@ops", "wrong host", period="2026-11-19")
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(ChecklistsPane)
+        await _wait_loaded(pane, pilot)
+        pane.query_one(OptionList).focus()
+        await pilot.press("h")
+        screen = app.screen
+        assert isinstance(screen, ItemHistoryScreen)
+        for _ in range(50):
+            if screen.text:
+                break
+            await pilot.pause(0.05)
+        first, second = screen.text.splitlines()
+        assert first.startswith("2026-11-19  ✗ unticked by bo@ops at ") and "“wrong host”" in first
+        assert second.startswith("2026-11-19  ✓ ticked by ana@ops at ") and "“82% on /”" in second
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ItemHistoryScreen)

@@ -1,4 +1,4 @@
-"""Past runs of one checklist: progress of each, and the chosen run's report as a shift handoff."""
+"""Past runs of a checklist (progress, and the chosen run's report), and one item's history."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from cockpit.state.checklists import Checklist, ChecklistBook, RunSummary
+from cockpit.state.checklists import Checklist, ChecklistBook, RunSummary, TickEvent
 from cockpit.text.sanitize import plain
 from cockpit.ui.widgets.lists import Choices
 
@@ -127,3 +127,72 @@ class ChecklistRunsScreen(ModalScreen[None]):
         self.report = message.text
         # The report quotes notes and names typed by people: shown as text, never as markup.
         self.query_one("#report", Static).update(message.text)
+
+
+class HistoryRead(Message):
+    """Every tick and untick of one item, oldest first."""
+
+    def __init__(self, events: list[TickEvent]) -> None:
+        super().__init__()
+        self.events = events
+
+
+class ItemHistoryScreen(ModalScreen[None]):
+    """Every tick and untick of one item across runs, newest first, with notes and evidence."""
+
+    DEFAULT_CSS = """
+    ItemHistoryScreen {
+        align: center middle;
+    }
+    ItemHistoryScreen > VerticalScroll {
+        width: 90%;
+        height: 80%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,h", "dismiss(None)", "Back", id="history_back"),
+    ]
+
+    def __init__(
+        self, book: ChecklistBook, environment: str, checklist: Checklist, item_id: str
+    ) -> None:
+        super().__init__()
+        self.book = book
+        self.environment = environment
+        self.checklist = checklist
+        self.item_id = item_id
+        self.text = ""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("reading…", id="history", markup=False)
+
+    def on_mount(self) -> None:
+        item = self.checklist.item(self.item_id)
+        self.query_one(VerticalScroll).border_title = plain(f"{item.text} · history", 120)
+        self._read()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, description="read an item's history")
+    def _read(self) -> None:
+        events = self.book.history(self.environment, self.checklist, item_id=self.item_id)
+        self.post_message(HistoryRead(events))
+
+    def on_history_read(self, message: HistoryRead) -> None:
+        lines = []
+        for event in reversed(message.events):
+            verb = "✓ ticked" if event.done else "✗ unticked"
+            line = (
+                f"{plain(event.period, 60)}  {verb} by {plain(event.who, 60)} "
+                f"at {event.at:%Y-%m-%d %H:%M} UTC"
+            )
+            if event.note:
+                line += f"  “{plain(event.note, 300)}”"
+            lines.append(line)
+            if event.evidence:
+                lines.extend(f"    {plain(row, 200)}" for row in event.evidence.splitlines()[-3:])
+        self.text = "\n".join(lines) or "Never ticked."
+        self.query_one("#history", Static).update(self.text)

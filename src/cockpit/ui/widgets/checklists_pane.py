@@ -18,6 +18,7 @@ from cockpit.state.checklists import (
     Checklist,
     ChecklistBook,
     ChecklistItem,
+    RunSummary,
     TickState,
 )
 from cockpit.state.store import StoreError
@@ -91,6 +92,15 @@ class ChecklistLoaded(Message):
         """For a poll: how many writes the pane had sent when it read (None: not a poll)."""
 
 
+class OverdueRead(Message):
+    """The previous run of a calendar checklist, when it ended with items left (else None)."""
+
+    def __init__(self, checklist_id: str, summary: RunSummary | None) -> None:
+        super().__init__()
+        self.checklist_id = checklist_id
+        self.summary = summary
+
+
 class ChecklistsPane(Pane):
     """The team's checklists for the environment in focus."""
 
@@ -119,6 +129,10 @@ class ChecklistsPane(Pane):
         border: none;
         padding: 0;
     }
+    ChecklistsPane > .checklist--heading.-overdue {
+        color: $status-degraded;
+        text-style: bold;
+    }
     ChecklistsPane > .checklist--hint {
         color: $foreground-muted;
         height: auto;
@@ -133,6 +147,7 @@ class ChecklistsPane(Pane):
         Binding("o", "open_run", "Open run", id="checklist_open_run"),
         Binding("r", "run_check", "Run check", id="checklist_run_check"),
         Binding("R", "past_runs", "Past runs", id="checklist_runs"),
+        Binding("h", "item_history", "History", id="checklist_item_history"),
         Binding("right_square_bracket", "next_checklist", "Next list", show=False),
         Binding("left_square_bracket", "previous_checklist", "Prev list", show=False),
     ]
@@ -153,6 +168,7 @@ class ChecklistsPane(Pane):
         """The latest health roll-ups (bound items tick themselves when their service is UP)."""
         self.metric_rows: Callable[[], list[MetricRow]] = list
         self._writes = 0
+        self._overdue: dict[str, RunSummary | None] = {}
         """The metric rows of the environment in focus, read when bound items are looked at."""
 
     def on_mount(self) -> None:
@@ -192,6 +208,8 @@ class ChecklistsPane(Pane):
             period = view.period
         if period is None:
             return
+        if period != view.period:  # a new day or shift: yesterday's run may be left unfinished
+            self.post_message(OverdueRead(checklist.id, book.overdue(environment, checklist)))
         states = book.state(environment, checklist, period)
         if period != view.period or states != view.states:
             self.post_message(ChecklistLoaded(ChecklistView(checklist, period, states), writes))
@@ -254,6 +272,7 @@ class ChecklistsPane(Pane):
         description="read checklist ticks",
     )
     def _load(self, book: ChecklistBook, environment: str, checklist: Checklist) -> None:
+        self.post_message(OverdueRead(checklist.id, book.overdue(environment, checklist)))
         period = book.active_period(environment, checklist)
         if period is None:
             # A deploy or incident list before its first run: items show, unticked.
@@ -262,6 +281,12 @@ class ChecklistsPane(Pane):
             return
         states = book.state(environment, checklist, period)
         self.post_message(ChecklistLoaded(ChecklistView(checklist, period, states)))
+
+    def on_overdue_read(self, message: OverdueRead) -> None:
+        message.stop()
+        if self._overdue.get(message.checklist_id) != message.summary:
+            self._overdue[message.checklist_id] = message.summary
+            self._render_view()
 
     def on_checklist_loaded(self, message: ChecklistLoaded) -> None:
         message.stop()
@@ -325,9 +350,13 @@ class ChecklistsPane(Pane):
             f"{plain(view.checklist.title, 120)} · {view.checklist.cadence} {run}"
             f" · {done}/{total} done"
         )
+        overdue = self._overdue.get(view.checklist.id)
+        if overdue is not None:
+            heading += f"   ▲ OVERDUE: {overdue.period} left at {overdue.done}/{overdue.total}"
         if len(self.checklists) > 1:
             heading += f"   ([ ] list {self.index + 1}/{len(self.checklists)})"
         self.query_one(".checklist--heading", Label).update(heading)
+        self.query_one(".checklist--heading", Label).set_class(overdue is not None, "-overdue")
         option_list = self.query_one(OptionList)
         highlighted = option_list.highlighted
         option_list.clear_options()
@@ -618,6 +647,16 @@ class ChecklistsPane(Pane):
     ) -> None:
         states = book.state(environment, checklist, period)
         self.post_message(ChecklistLoaded(ChecklistView(checklist, period, states)))
+
+    def action_item_history(self) -> None:
+        """Show every tick and untick of the highlighted item, with notes and evidence."""
+        from cockpit.ui.screens.checklist_runs import ItemHistoryScreen
+
+        item = self._highlighted_item()
+        if item is not None and self.checklist is not None and self.book is not None:
+            self.app.push_screen(
+                ItemHistoryScreen(self.book, self.environment, self.checklist, item.id)
+            )
 
     def action_past_runs(self) -> None:
         """Show every run of this checklist with its progress and report."""
