@@ -111,18 +111,13 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     import json
 
-    from cockpit.config import ConfigError, resolve
+    from cockpit.cli.loading import load_or_report
     from cockpit.sources.health.monitor import HealthMonitor
     from cockpit.sources.health.plan import UnknownName
 
-    try:
-        loaded = resolve(getattr(args, "config", None))
-    except ConfigError as exc:
-        print(str(exc), file=sys.stderr)
+    loaded = load_or_report(args)
+    if loaded is None:
         return 2
-    from cockpit.text import redact
-
-    redact.install(loaded.secrets)
     env = getattr(args, "env", None)
     history = _open_history(args)
     if history.store.warning:

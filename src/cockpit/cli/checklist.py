@@ -166,13 +166,11 @@ def run_of(book: ChecklistBook, env: str, checklist: Checklist, period: str | No
 
 def run(args: argparse.Namespace) -> int:
     """Load the config and the state store, then do what the action asks."""
-    from cockpit.config import ConfigError, resolve
+    from cockpit.cli.loading import load_or_report
     from cockpit.runbooks.configured import all_checklists
 
-    try:
-        loaded = resolve(getattr(args, "config", None))
-    except ConfigError as exc:
-        print(str(exc), file=sys.stderr)
+    loaded = load_or_report(args)
+    if loaded is None:
         return 2
     scope = Scope(
         loaded, all_checklists(loaded.config, loaded.base_dir, config_file=loaded.path is not None)

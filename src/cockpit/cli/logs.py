@@ -88,21 +88,16 @@ def run(args: argparse.Namespace) -> int:
     """Load the config, pick the source, stream it to stdout."""
     import asyncio
 
-    from cockpit.config import ConfigError, resolve
+    from cockpit.cli.loading import load_or_report
     from cockpit.domain.durations import parse_duration
     from cockpit.domain.patterns import FilterError
     from cockpit.sources.logs.base import TAIL_ALL, NotConfigured, StreamOptions
     from cockpit.sources.logs.factory import build_source
     from cockpit.sources.logs.filters import LineFilter
 
-    try:
-        loaded = resolve(getattr(args, "config", None))
-    except ConfigError as exc:
-        print(str(exc), file=sys.stderr)
+    loaded = load_or_report(args)
+    if loaded is None:
         return 2
-    from cockpit.text import redact
-
-    redact.install(loaded.secrets)
     config = loaded.config
     if not args.source:
         print(list_sources(config))

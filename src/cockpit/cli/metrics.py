@@ -139,16 +139,11 @@ def run(args: argparse.Namespace) -> int:
     """Load the config, read every metric of the chosen environments and print them."""
     import asyncio
 
-    from cockpit.config import ConfigError, resolve
+    from cockpit.cli.loading import load_or_report
 
-    try:
-        loaded = resolve(getattr(args, "config", None))
-    except ConfigError as exc:
-        print(str(exc), file=sys.stderr)
+    loaded = load_or_report(args)
+    if loaded is None:
         return 2
-    from cockpit.text import redact
-
-    redact.install(loaded.secrets)
     env = getattr(args, "env", None)
     config = loaded.config
     if env is not None and env not in config.environments:
