@@ -166,7 +166,7 @@ def run_of(book: ChecklistBook, env: str, checklist: Checklist, period: str | No
 
 def run(args: argparse.Namespace) -> int:
     """Load the config and the state store, then do what the action asks."""
-    from cockpit.cli.loading import load_or_report
+    from cockpit.cli.loading import load_or_report, open_store
     from cockpit.runbooks.configured import all_checklists
 
     loaded = load_or_report(args)
@@ -175,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
     scope = Scope(
         loaded, all_checklists(loaded.config, loaded.base_dir, config_file=loaded.path is not None)
     )
-    store = _open_store(args)
+    store = open_store(args)
     try:
         return _dispatch(args, scope, store)
     except UsageProblem as exc:
@@ -183,17 +183,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     finally:
         store.close()
-
-
-def _open_store(args: argparse.Namespace) -> Store:
-    import os
-    from pathlib import Path
-
-    from cockpit.domain.paths import default_state_path
-    from cockpit.state.store import Store
-
-    state_arg = getattr(args, "state", None)
-    return Store.open(Path(state_arg) if state_arg else default_state_path(os.environ))
 
 
 def _dispatch(args: argparse.Namespace, scope: Scope, store: Store) -> int:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cockpit.config.loader import LoadedConfig
+    from cockpit.state.store import Store
 
 
 def load_or_report(args: argparse.Namespace) -> LoadedConfig | None:
@@ -28,3 +29,15 @@ def load_or_report(args: argparse.Namespace) -> LoadedConfig | None:
 
     redact.install(loaded.secrets)
     return loaded
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    """The state store named by ``--state``, else ``$COCKPIT_STATE``, else the XDG data dir."""
+    import os
+    from pathlib import Path
+
+    from cockpit.domain.paths import default_state_path
+    from cockpit.state.store import Store
+
+    state_arg = getattr(args, "state", None)
+    return Store.open(Path(state_arg) if state_arg else default_state_path(os.environ))

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from cockpit.config.actions import ActionConfig
 from cockpit.config.base import Loc, LocatedError, Model
 from cockpit.config.checklists import ChecklistConfig
 from cockpit.config.environments import Environment
@@ -40,6 +41,8 @@ class CockpitConfig(Model):
     """Metrics shown in the Metrics pane and by `cockpit metrics`, each scoped to environments."""
     checklists: list[ChecklistConfig] = Field(default_factory=list)
     """Checklists ticked once per period (or per deploy / incident), each scoped to environments."""
+    actions: list[ActionConfig] = Field(default_factory=list)
+    """Remediations run from the palette and `cockpit action run`, each scoped to environments."""
 
     @model_validator(mode="before")
     @classmethod
@@ -73,7 +76,7 @@ class CockpitConfig(Model):
                     f"ui.default_environment names unknown environment {default!r}; known: {known}",
                 )
             )
-        for section in ("services", "logs", "metrics", "checklists"):
+        for section in ("services", "logs", "metrics", "checklists", "actions"):
             for index, entry in enumerate(getattr(self, section)):
                 for position, env in enumerate(entry.environments or ()):
                     if env not in self.environments:
@@ -139,9 +142,40 @@ class CockpitConfig(Model):
                         f"write one of: {', '.join(sorted(services)) or '(none under services:)'}",
                     )
                 )
+        problems.extend(self._action_problems(services))
         if problems:
             raise LocatedError(problems)
         return self
+
+    def _action_problems(self, services: set[str]) -> list[tuple[Loc, str]]:
+        problems: list[tuple[Loc, str]] = []
+        names: set[str] = set()
+        for index, action in enumerate(self.actions):
+            if action.name in names:
+                problems.append(
+                    (
+                        ("actions", index, "name"),
+                        f"actions[{index}]: the name {action.name!r} is used twice; "
+                        "actions are run by name",
+                    )
+                )
+            names.add(action.name)
+            for position, name in enumerate(action.verify.services if action.verify else ()):
+                if name not in services:
+                    problems.append(
+                        (
+                            ("actions", index, "verify", "services", position),
+                            f"actions[{index}] ({action.name}): no service named {name!r}; write "
+                            f"one of: {', '.join(sorted(services)) or '(none under services:)'}",
+                        )
+                    )
+        return problems
+
+    def actions_for(self, environment: str) -> list[ActionConfig]:
+        """The actions that exist in ``environment``, in config order."""
+        return [
+            a for a in self.actions if environment in self.environment_names_for(a.environments)
+        ]
 
     def environment_names_for(self, listed: list[str] | None) -> list[str]:
         """Environments an entry applies to: the listed ones, or all when none are listed."""
