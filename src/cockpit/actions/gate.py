@@ -141,9 +141,11 @@ class Gate:
                 The attempt is recorded.
         """
         env = plan.environment
-        reason = self.why_read_only(env) if plan.call.mutating or plan.dry_run else None
-        if reason is None:
-            reason = confirmation_problem(plan, confirmation)
+        reason = None
+        # A call that only reads (a checklist's `df -h`) needs neither write access nor a
+        # confirmation; everything else needs both.
+        if plan.call.mutating or plan.dry_run:
+            reason = self.why_read_only(env) or confirmation_problem(plan, confirmation)
         if reason is not None:
             raise self._refuse(plan.action.name, env.name, plan.params, reason, plan.origin)
 
