@@ -8,6 +8,7 @@ every run is recorded as an intent before it starts and an outcome after it ends
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
@@ -16,14 +17,18 @@ from cockpit.actions.context import ActionContext, environment_values
 from cockpit.actions.kinds import kind_module
 from cockpit.actions.model import Confirmation, Origin, Outcome, Plan, Refused
 from cockpit.actions.params import ParamError, check_params
+from cockpit.actions.runbook_commands import command_action, param_specs, runbook_call
 from cockpit.actions.trail import ActionTrail
-from cockpit.config.actions import ActionConfig
+from cockpit.config.actions import ActionConfig, ParamSpec
 from cockpit.config.environments import Environment, Protection
 from cockpit.config.models import CockpitConfig
 from cockpit.text.sanitize import plain
 
 Verifier = Callable[[Plan, Callable[[str], None]], Awaitable[str | None]]
 """Watches the action's health checks after a run; answers ``recovered`` or why not."""
+
+StepConfirmer = Callable[[Plan], Awaitable[Confirmation | None]]
+"""Asks for one procedure step's confirmation; None stops the procedure before that step."""
 
 
 def _ignore(_line: str) -> None:
@@ -119,19 +124,64 @@ class Gate:
                 f"{name} does not exist in {environment} (only {where})",
                 origin,
             )
+        module = kind_module(action.kind)
         try:
-            values = check_params(action.params, given)
-        except ParamError as exc:
-            raise self._refuse(name, environment, given, str(exc), origin) from None
-        merged: dict[str, str | int] = {**environment_values(env), **values}
-        try:
-            call = await kind_module(action.kind).prepare(action, env, merged, self.ctx, dry_run)
-        except Refused as exc:
+            specs = self._param_specs(action)
+            values = check_params(specs, given)
+            merged: dict[str, str | int] = {**environment_values(env), **values}
+            call = await module.prepare(action, env, merged, self.ctx, dry_run)
+            plan = Plan(action, env, values, call, dry_run=dry_run, origin=origin)
+            if hasattr(module, "step_plans"):
+                plan = replace(plan, steps=module.step_plans(plan, self.ctx))
+        except (Refused, ParamError) as exc:
             raise self._refuse(name, environment, given, str(exc), origin) from None
         except KeyError as exc:
             reason = f"environment {environment} has no value for {{{exc.args[0]}}}"
             raise self._refuse(name, environment, given, reason, origin) from None
-        return Plan(action, env, values, call, dry_run=dry_run, origin=origin)
+        return plan
+
+    def _param_specs(self, action: ActionConfig) -> dict[str, ParamSpec]:
+        module = kind_module(action.kind)
+        if hasattr(module, "param_specs_of"):
+            specs: dict[str, ParamSpec] = module.param_specs_of(action, self.ctx)
+            return specs
+        return dict(action.params)
+
+    def param_specs(self, name: str) -> dict[str, ParamSpec]:
+        """The parameters an action asks for (a procedure's come from its runbook).
+
+        Raises:
+            Refused: The action's runbook cannot be read (not recorded: nothing was attempted).
+        """
+        action = next(a for a in self.config.actions if a.name == name)
+        return self._param_specs(action)
+
+    async def prepare_runbook(
+        self,
+        command: str,
+        environment: str,
+        given: Mapping[str, str],
+        *,
+        label: str,
+        origin: Origin = "checklist",
+    ) -> Plan:
+        """A plan for a command written in a runbook or a checklist item, as written.
+
+        Its placeholders (``<container-id>``, ``$VAR``) are parameters whose values reach the
+        command only as environment variables; its risk comes from the runbook rules.
+
+        Raises:
+            Refused: Unknown environment or a refused value (recorded).
+        """
+        env = self.config.environments.get(environment)
+        if env is None:
+            raise self._refuse(label, None, given, f"unknown environment {environment!r}", origin)
+        try:
+            values = check_params(param_specs(command, None, os.environ), given)
+        except ParamError as exc:
+            raise self._refuse(label, environment, given, str(exc), origin) from None
+        call = runbook_call(command, env, values, str(self.ctx.workdir))
+        return Plan(command_action(label), env, values, call, origin=origin)
 
     def check(self, plan: Plan, confirmation: Confirmation) -> None:
         """Refuse unless ``plan`` may run now with ``confirmation``.
@@ -156,13 +206,21 @@ class Gate:
         *,
         on_line: Callable[[str], None] = _ignore,
         cancel: asyncio.Event | None = None,
+        confirm_step: StepConfirmer | None = None,
     ) -> Outcome:
         """Run a prepared plan: check it, record the intent, run, record the outcome, verify.
+
+        A procedure runs its steps in order, each through this same check with its own
+        intent and outcome: a step that changes things is confirmed on its own through
+        ``confirm_step`` (``confirmation`` is used for every step when it is None); a refused,
+        skipped or failed step stops the procedure.
 
         Raises:
             Refused: See :meth:`check`; also when the intent cannot be recorded.
         """
         self.check(plan, confirmation)
+        if plan.steps:
+            return await self._run_steps(plan, confirmation, on_line, cancel, confirm_step)
         try:
             intent = self.trail.intent(plan)
         except Exception as exc:  # any store failure means: do not run
@@ -185,6 +243,47 @@ class Gate:
                 detail=plain(f"{type(exc).__name__}: {exc}", 300),
             )
         if outcome.ok and plan.action.verify is not None and not plan.dry_run:
+            verdict = await self._verify(plan, on_line)
+            if verdict is not None:
+                outcome = replace(outcome, verification=verdict)
+        self.trail.outcome(intent, plan, outcome)
+        return outcome
+
+    async def _run_steps(
+        self,
+        plan: Plan,
+        confirmation: Confirmation,
+        on_line: Callable[[str], None],
+        cancel: asyncio.Event | None,
+        confirm_step: StepConfirmer | None,
+    ) -> Outcome:
+        try:
+            intent = self.trail.intent(plan)
+        except Exception as exc:  # any store failure means: do not run
+            reason = f"the audit trail cannot record this run ({plain(str(exc), 200)}): not run"
+            raise Refused(reason) from None
+        started = time.monotonic()
+        stop = cancel or asyncio.Event()
+        outcome = Outcome("ok", detail=f"{len(plan.steps)} steps done")
+        for index, step in enumerate(plan.steps, start=1):
+            on_line(f"── {step.call.target}")
+            given = confirmation
+            if step.call.mutating and confirm_step is not None:
+                answer = await confirm_step(step)
+                if answer is None:
+                    outcome = Outcome("cancelled", detail=f"stopped before step {index}")
+                    break
+                given = answer
+            try:
+                result = await self.execute(step, given, on_line=on_line, cancel=stop)
+            except Refused as exc:
+                outcome = Outcome("failed", detail=f"step {index} refused: {exc}")
+                break
+            if not result.ok:
+                outcome = replace(result, detail=f"step {index}: {result.detail}")
+                break
+        outcome = replace(outcome, seconds=time.monotonic() - started)
+        if outcome.ok and plan.action.verify is not None:
             verdict = await self._verify(plan, on_line)
             if verdict is not None:
                 outcome = replace(outcome, verification=verdict)

@@ -35,6 +35,7 @@ class Call:
         context: For Kubernetes: the context and namespace named in every call.
         cwd: For programs: the folder it runs in.
         env: For programs: the environment variables set from values.
+        outline: For a procedure: one line per step, with its risk.
     """
 
     target: str
@@ -48,6 +49,7 @@ class Call:
     context: str | None = None
     cwd: str | None = None
     env: tuple[tuple[str, str], ...] = ()
+    outline: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
         """The call as the preview shows it, one fact per line."""
@@ -66,6 +68,7 @@ class Call:
         if self.body:
             out.append(redact_tokens(f"body: {self.body}"))
         out.extend(f"changes: {t}" for t in self.touches)
+        out.extend(self.outline)
         return out
 
     def record(self) -> dict[str, object]:

@@ -236,8 +236,15 @@ def _run(gate: Gate, args: argparse.Namespace, env: str, given: dict[str, str]) 
             if not args.json:
                 print(f"| {text}", flush=True)
 
+        async def confirm_step(step: Plan) -> Confirmation | None:
+            # Each step that changes things is shown and confirmed on its own; without a
+            # terminal the confirmation given on the command line stands for every step.
+            _print_preview(step)
+            return _confirmation(args, step)
+
+        stepper = confirm_step if plan.steps and sys.stdin.isatty() else None
         try:
-            outcome = await gate.execute(plan, confirmation, on_line=line)
+            outcome = await gate.execute(plan, confirmation, on_line=line, confirm_step=stepper)
         except Refused as exc:
             print(f"cockpit action: refused: {exc}", file=sys.stderr)
             return REFUSED_EXIT
