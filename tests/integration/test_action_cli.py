@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.support.cockpit_cli import cockpit_argv, cockpit_env
+
+SEED_000 = Path(__file__).parents[1] / "fixtures" / "seeds" / "000_03bb805b86b7230a.txt"
 
 CONTRACT = """\
 environments:
@@ -202,3 +208,95 @@ def test_list_and_preview(home: Path) -> None:
     assert not (home / "m9").exists()
     unknown = cockpit(home, "--config", "c.yaml", "action", "run", "nope", "--env", "prod")
     assert unknown.returncode == 3 and "touch-marker" in unknown.stderr
+
+
+SECRETS = """\
+environments:
+  local: {protection: none}
+  prod: {protection: typed}
+actions:
+  - name: leak
+    command:
+      script: 'echo "db password is $DB_PASS"; echo "Authorization: Bearer abcdef0123456789"'
+      env: {DB_PASS: "${LEAKY_SECRET:-unset-secret}"}
+  - name: sleepy
+    command: {argv: [sleep, "60"]}
+  - name: backend-down
+    environments: [prod]
+    procedure: {runbook: seed-000.md, procedure: Backend Service Down}
+"""
+
+
+def test_secrets_never_reach_the_screen_or_the_trail(home: Path) -> None:
+    (home / "c.yaml").write_text(SECRETS)
+    env_secret = "s3cr3t-value-42"
+    done = subprocess.run(
+        cockpit_argv("--config", "c.yaml", "action", "run", "leak", "--env", "local"),
+        cwd=home,
+        env=cockpit_env(home)
+        | {"COCKPIT_STATE": str(home / "state.db"), "LEAKY_SECRET": env_secret},
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert env_secret not in done.stdout and "abcdef0123456789" not in done.stdout
+    assert "db password is <redacted>" in done.stdout
+    rows = cockpit(home, "--config", "c.yaml", "audit", "--json").stdout
+    assert env_secret not in rows and "abcdef0123456789" not in rows
+    with sqlite3.connect(home / "state.db") as conn:
+        stored = "\n".join(str(r) for r in conn.execute("SELECT summary, details FROM audit"))
+    assert env_secret not in stored and "abcdef0123456789" not in stored
+
+
+def test_a_run_killed_midway_is_outcome_unknown_and_never_rerun(home: Path) -> None:
+    (home / "c.yaml").write_text(SECRETS)
+    env = cockpit_env(home) | {"COCKPIT_STATE": str(home / "state.db")}
+    proc = subprocess.Popen(
+        cockpit_argv("--config", "c.yaml", "action", "run", "sleepy", "--env", "local"),
+        cwd=home,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if b"argv: sleep 60" in line:
+                break
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            rows = json.loads(cockpit(home, "--config", "c.yaml", "audit", "--json").stdout)
+            if rows:
+                break
+            time.sleep(0.1)
+        assert [r["outcome"] for r in rows] == ["running"]
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    rows = json.loads(cockpit(home, "--config", "c.yaml", "audit", "--json").stdout)
+    assert [r["outcome"] for r in rows] == ["outcome unknown"]
+    # Nothing picks the run up again: a later look still shows the one unknown attempt.
+    time.sleep(0.5)
+    again = json.loads(cockpit(home, "--config", "c.yaml", "audit", "--json").stdout)
+    assert again == rows
+
+
+def test_the_seed_procedure_previews_its_steps_with_their_risk(home: Path) -> None:
+    (home / "c.yaml").write_text(SECRETS)
+    (home / "seed-000.md").write_text(SEED_000.read_text())
+    done = cockpit(
+        home, "--config", "c.yaml", "action", "run", "backend-down", "--env", "prod", "--preview"
+    )
+    assert done.returncode == 0, done.stderr
+    steps = [line.strip() for line in done.stdout.splitlines() if line.strip().startswith("step")]
+    assert len(steps) == 5
+    assert [("[mutating" in s) for s in steps] == [False, False, True, False, False]
+    assert "az webapp restart --name wine-quality-backend" in steps[2]
+    # Without the typed confirmation nothing runs, not even the read-only first step.
+    refused = cockpit(home, "--config", "c.yaml", "action", "run", "backend-down", "--env", "prod")
+    assert refused.returncode == 3 and "type its name" in refused.stderr

@@ -59,7 +59,7 @@ class Call:
         if self.context:
             out.append(f"context: {self.context}")
         if self.argv is not None:
-            out.append(f"argv: {shlex.join(self.argv)}")
+            out.append(redact_tokens(f"argv: {shlex.join(self.argv)}"))
         if self.cwd:
             out.append(f"cwd: {self.cwd}")
         out.extend(redact_tokens(f"env: {k}={v}") for k, v in self.env)
@@ -73,11 +73,15 @@ class Call:
 
     def record(self) -> dict[str, object]:
         """The call as the audit trail keeps it."""
-        data: dict[str, object] = {"target": self.target}
+        data: dict[str, object] = {"target": redact_tokens(self.target)}
         if self.argv is not None:
-            data["argv"] = list(self.argv)
+            data["argv"] = [redact_tokens(arg) for arg in self.argv]
         if self.method is not None:
-            data["request"] = {"method": self.method, "url": self.url, "body": self.body}
+            data["request"] = {
+                "method": self.method,
+                "url": redact_tokens(self.url or ""),
+                "body": None if self.body is None else redact_tokens(self.body),
+            }
         if self.context:
             data["context"] = self.context
         if self.touches:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from cockpit.text.redact import REDACTED
+from cockpit.text.redact import REDACTED, redact
 
 _PATTERNS = (
     # Authorization headers and bearer tokens, whatever the scheme's case.
@@ -31,7 +31,9 @@ _PATTERNS = (
 
 
 def redact_tokens(text: str) -> str:
-    """``text`` with every token-like secret replaced by :data:`REDACTED`."""
+    """``text`` with every configured secret and every token-like one replaced by
+    :data:`REDACTED`."""
+    text = redact(text)
     bearer, jwt, aws, github, slack, pairs, url = _PATTERNS
     text = bearer.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
     for plain_token in (jwt, aws, github, slack):
