@@ -10,13 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cockpit.config.models import CockpitConfig
 from cockpit.domain.health import ServiceStatus
-
-if TYPE_CHECKING:
-    from cockpit.sources.worker_process import WorkerProcess
+from cockpit.feeds.relay import WorkerRelay
 
 log = logging.getLogger("cockpit.health")
 
@@ -27,8 +24,12 @@ class HealthFeedError(RuntimeError):
     """The health worker failed or ended; the message says how (its last words)."""
 
 
-class HealthFeed:
+class HealthFeed(WorkerRelay):
     """Owns the health worker process; thread-safe ``refresh`` and ``stop``."""
+
+    module = MODULE
+    what = "health checks"
+    error = HealthFeedError
 
     def __init__(
         self,
@@ -37,38 +38,28 @@ class HealthFeed:
         publish: Callable[[list[ServiceStatus]], object],
         state_path: Path | None = None,
     ) -> None:
+        super().__init__()
         self._config = config
         self._base_dir = base_dir
         self._publish = publish
         self._state_path = state_path
-        self._worker: WorkerProcess | None = None
-        self._stopping = False
         self._last: dict[tuple[str, str], str] = {}
 
-    def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
-        """Start the worker and relay its snapshots until stopped (call from a thread).
+    def setup(self) -> object:
+        """The worker's setup: the config, where relative paths start, the history store."""
+        from cockpit.sources.messages import HealthSetup
 
-        Raises:
-            HealthFeedError: when the worker fails or ends.
-        """
-        from cockpit.sources.messages import HealthSetup, Snapshot, UnexpectedMessage
-        from cockpit.sources.worker_process import WorkerEnded, WorkerProcess
+        return HealthSetup(self._config, self._base_dir, self._state_path)
 
-        setup = HealthSetup(self._config, self._base_dir, self._state_path)
-        with WorkerProcess(MODULE, setup) as worker:
-            self._worker = worker
-            try:
-                for message in worker.messages(lambda: cancelled() or self._stopping):
-                    match message:
-                        case Snapshot(statuses):
-                            self._log_changes(statuses)
-                            self._publish(statuses)
-                        case _:
-                            raise UnexpectedMessage(message)
-            except WorkerEnded as ended:
-                raise HealthFeedError(f"health checks stopped ({ended})") from None
-            finally:
-                self._worker = None
+    def handle(self, message: object) -> bool:
+        """Log status changes and publish each snapshot."""
+        from cockpit.sources.messages import Snapshot
+
+        if not isinstance(message, Snapshot):
+            return False
+        self._log_changes(message.statuses)
+        self._publish(message.statuses)
+        return True
 
     def _log_changes(self, snapshot: list[ServiceStatus]) -> None:
         for status in snapshot:
@@ -88,12 +79,6 @@ class HealthFeed:
 
     def refresh(self, service: str | None = None) -> None:
         """Run checks now (thread-safe)."""
-        worker = self._worker
-        if worker is not None:
-            from cockpit.sources.messages import Refresh
+        from cockpit.sources.messages import Refresh
 
-            worker.send(Refresh(service))
-
-    def stop(self) -> None:
-        """Ask the relay loop (and so the worker) to finish (thread-safe)."""
-        self._stopping = True
+        self.send(Refresh(service))

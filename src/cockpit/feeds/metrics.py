@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from cockpit.feeds.relay import WorkerRelay
+
 if TYPE_CHECKING:
     from cockpit.sources.messages import MetricsSetup
     from cockpit.sources.metrics.host import HostSample
     from cockpit.sources.metrics.processes import ProcessInfo
-    from cockpit.sources.worker_process import WorkerProcess
 
 
 MODULE = "cockpit.sources.metrics.sampler_process"
@@ -21,8 +22,12 @@ class HostFeedError(RuntimeError):
     """The sampling process failed or ended; the message says how (its last words)."""
 
 
-class HostFeed:
+class HostFeed(WorkerRelay):
     """Owns the sampling process; :meth:`run` relays its samples from a thread."""
+
+    module = MODULE
+    what = "host sampling"
+    error = HostFeedError
 
     def __init__(
         self,
@@ -30,34 +35,25 @@ class HostFeed:
         interval: float = 1.0,
         limit: int = 25,
     ) -> None:
+        super().__init__()
         self._publish = publish
         self._interval = interval
         self._limit = limit
-        self._stopping = False
 
-    def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
-        """Start the process and relay samples until stopped (call from a thread).
+    def setup(self) -> object:
+        """How often to sample and how many processes to list."""
+        from cockpit.sources.messages import SamplerSetup
 
-        Raises:
-            HostFeedError: when the process fails or ends.
-        """
-        from cockpit.sources.messages import Sample, SamplerSetup, UnexpectedMessage
-        from cockpit.sources.worker_process import WorkerEnded, WorkerProcess
+        return SamplerSetup(self._interval, self._limit)
 
-        with WorkerProcess(MODULE, SamplerSetup(self._interval, self._limit)) as worker:
-            try:
-                for message in worker.messages(lambda: cancelled() or self._stopping):
-                    match message:
-                        case Sample(host, processes):
-                            self._publish(host, processes)
-                        case _:
-                            raise UnexpectedMessage(message)
-            except WorkerEnded as ended:
-                raise HostFeedError(f"host sampling stopped ({ended})") from None
+    def handle(self, message: object) -> bool:
+        """Publish each sample."""
+        from cockpit.sources.messages import Sample
 
-    def stop(self) -> None:
-        """Ask :meth:`run` to finish (thread-safe)."""
-        self._stopping = True
+        if not isinstance(message, Sample):
+            return False
+        self._publish(message.host, message.processes)
+        return True
 
 
 METRICS_MODULE = "cockpit.sources.metrics.worker"
@@ -67,7 +63,7 @@ class MetricFeedError(RuntimeError):
     """The metrics process failed or ended; the message says how (its last words)."""
 
 
-class MetricFeed:
+class MetricFeed(WorkerRelay):
     """Owns the metrics process of one environment; :meth:`run` relays its records from a thread.
 
     Args:
@@ -75,43 +71,30 @@ class MetricFeed:
         publish: Called (from the relay thread) with each ``MetricResults`` or ``MetricStored``.
     """
 
+    module = METRICS_MODULE
+    what = "metric reading"
+    error = MetricFeedError
+
     def __init__(self, setup: MetricsSetup, publish: Callable[[object], object]) -> None:
-        self.setup = setup
+        super().__init__()
+        self._setup = setup
         self._publish = publish
-        self._stopping = False
-        self._worker: WorkerProcess | None = None
 
-    def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
-        """Start the process and relay its records until stopped (call from a thread).
+    def setup(self) -> object:
+        """The metrics of the environment and where their history is kept."""
+        return self._setup
 
-        Raises:
-            MetricFeedError: when the process fails or ends.
-        """
-        from cockpit.sources.messages import MetricResults, MetricStored, UnexpectedMessage
-        from cockpit.sources.worker_process import WorkerEnded, WorkerProcess
+    def handle(self, message: object) -> bool:
+        """Publish readings and stored history."""
+        from cockpit.sources.messages import MetricResults, MetricStored
 
-        with WorkerProcess(METRICS_MODULE, self.setup) as worker:
-            self._worker = worker
-            try:
-                for message in worker.messages(lambda: cancelled() or self._stopping):
-                    match message:
-                        case MetricResults() | MetricStored():
-                            self._publish(message)
-                        case _:
-                            raise UnexpectedMessage(message)
-            except WorkerEnded as ended:
-                raise MetricFeedError(f"metric reading stopped ({ended})") from None
-            finally:
-                self._worker = None
+        if not isinstance(message, MetricResults | MetricStored):
+            return False
+        self._publish(message)
+        return True
 
     def backfill(self, window: float) -> None:
         """Ask for ``window`` seconds of history from backends that keep it."""
         from cockpit.sources.messages import Backfill
 
-        worker = self._worker
-        if worker is not None:
-            worker.send(Backfill(window))
-
-    def stop(self) -> None:
-        """Ask :meth:`run` to finish (thread-safe)."""
-        self._stopping = True
+        self.send(Backfill(window))
