@@ -21,14 +21,14 @@ a ``script:`` (``$1``) or as environment variables: never spliced into a shell s
 from __future__ import annotations
 
 import re
-from functools import cached_property
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from cockpit.config.base import (
     Duration,
     Environments,
+    KindKeyed,
     KindSettings,
     Label,
     Loc,
@@ -36,8 +36,6 @@ from cockpit.config.base import (
     Model,
     Name,
     kind_fields,
-    kind_of,
-    split_kind,
 )
 
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -253,8 +251,10 @@ class VerifySpec(Model):
     """How long to watch them."""
 
 
-class ActionConfig(Model):
+class ActionConfig(KindKeyed):
     """One remediation: a kind key plus name, scope, parameters, timeout and verification."""
+
+    what = "an action"
 
     name: Name
     """Shown in the palette and typed in `cockpit action run NAME`."""
@@ -274,11 +274,6 @@ class ActionConfig(Model):
     http: HttpAction | None = None
     command: CommandAction | None = None
     procedure: ProcedureAction | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _kind(cls, data: Any) -> Any:
-        return split_kind(data, ACTION_KINDS, "an action")
 
     @field_validator("params")
     @classmethod
@@ -310,17 +305,6 @@ class ActionConfig(Model):
         if problems:
             raise LocatedError(problems)
         return self
-
-    @cached_property
-    def kind(self) -> str:
-        """The kind key that is set (``kubernetes``, ``command``, ...)."""
-        return kind_of(self, ACTION_KINDS)
-
-    @property
-    def spec(self) -> KindSettings:
-        """The settings of this action's kind."""
-        value: KindSettings = getattr(self, self.kind)
-        return value
 
     def templates(self) -> list[tuple[Loc, str]]:
         """Every templated string of the kind's settings, with its path under the kind key."""

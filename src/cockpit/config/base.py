@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import typing
-from typing import Annotated, Any
+from functools import cache, cached_property
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -12,6 +13,7 @@ from pydantic import (
     ConfigDict,
     PlainSerializer,
     WithJsonSchema,
+    model_validator,
 )
 
 from cockpit.domain.durations import DURATION_PATTERN, format_duration, parse_duration
@@ -137,6 +139,7 @@ class KindSettings(Model):
     """
 
 
+@cache
 def kind_fields(model: type[BaseModel]) -> tuple[str, ...]:
     """The kinds a kind-keyed model accepts: its optional :class:`KindSettings` fields, in order."""
     kinds = []
@@ -173,3 +176,30 @@ def kind_of(model: BaseModel, kinds: tuple[str, ...]) -> str:
         if getattr(model, k, None) is not None:
             return k
     raise LookupError("no kind set")
+
+
+class KindKeyed(Model):
+    """A list entry with exactly one kind key (``- http: {...}``) beside its common fields.
+
+    Subclasses declare each kind as an optional :class:`KindSettings` field and name the entry
+    in :attr:`what` for the message when no kind or several are written.
+    """
+
+    what: ClassVar[str] = "an entry"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_kind(cls, data: Any) -> Any:
+        return split_kind(data, kind_fields(cls), cls.what)
+
+    @cached_property
+    def kind(self) -> str:
+        """The kind key that is set (``http``, ``kubernetes``, ...)."""
+        return kind_of(self, kind_fields(type(self)))
+
+    @property
+    def spec(self) -> KindSettings:
+        """The settings of the kind that is set."""
+        value = getattr(self, self.kind)
+        assert isinstance(value, KindSettings)
+        return value

@@ -13,20 +13,17 @@ logs:
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from cockpit.config.base import (
     Duration,
     Environments,
+    KindKeyed,
     KindSettings,
-    Model,
     Name,
     kind_fields,
-    kind_of,
-    split_kind,
 )
 
 
@@ -148,8 +145,10 @@ class JournaldLog(KindSettings):
     """Entries shown at start."""
 
 
-class LogSourceConfig(Model):
+class LogSourceConfig(KindKeyed):
     """A log source to tail: exactly one kind key plus the common fields."""
+
+    what = "a log source"
 
     name: Name
     """Name shown in the logs pane and given to ``cockpit logs``."""
@@ -169,27 +168,10 @@ class LogSourceConfig(Model):
     azure_webapp: AzureWebappLog | None = None
     journald: JournaldLog | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _one_kind(cls, data: Any) -> Any:
-        return split_kind(data, LOG_KINDS, "a log source")
-
     @field_validator("filter", "exclude")
     @classmethod
     def _pattern(cls, value: str | None) -> str | None:
         return _check_pattern(value)
-
-    @cached_property
-    def kind(self) -> str:
-        """The kind key that is set (``file``, ``kubernetes``, ...)."""
-        return kind_of(self, LOG_KINDS)
-
-    @property
-    def spec(self) -> Model:
-        """The kind's settings."""
-        value = getattr(self, self.kind)
-        assert isinstance(value, Model)
-        return value
 
 
 LOG_KINDS = kind_fields(LogSourceConfig)

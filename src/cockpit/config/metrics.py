@@ -18,22 +18,20 @@ metrics:
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from cockpit.config.base import (
     Duration,
     Environments,
+    KindKeyed,
     KindSettings,
     Label,
     LocatedError,
     Model,
     Name,
     kind_fields,
-    kind_of,
-    split_kind,
 )
 
 HOST_METRICS: dict[str, str] = {
@@ -186,12 +184,14 @@ DEFAULT_INTERVALS: dict[str, float] = {
 """How often each kind is read when ``interval`` is not given."""
 
 
-class MetricConfig(Model):
+class MetricConfig(KindKeyed):
     """A metric to watch: exactly one kind key plus name, scope, unit and thresholds.
 
     ``warn`` and ``crit`` are crossed when the value is above them (``direction: above``, the
     default) or below them (``direction: below``), for at least ``for`` when it is given.
     """
+
+    what = "a metric"
 
     model_config = Model.model_config | {"populate_by_name": True}
 
@@ -223,11 +223,6 @@ class MetricConfig(Model):
     docker: DockerMetric | None = None
     kubernetes: KubernetesMetric | None = None
     health: HealthMetric | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _one_kind(cls, data: Any) -> Any:
-        return split_kind(data, METRIC_KINDS, "a metric")
 
     @field_validator("unit")
     @classmethod
@@ -262,18 +257,6 @@ class MetricConfig(Model):
                 ]
             )
         return self
-
-    @cached_property
-    def kind(self) -> str:
-        """The kind key that is set (``host``, ``prometheus``, ...)."""
-        return kind_of(self, METRIC_KINDS)
-
-    @property
-    def spec(self) -> Model:
-        """The kind's settings."""
-        value = getattr(self, self.kind)
-        assert isinstance(value, Model)
-        return value
 
     @property
     def every(self) -> float:

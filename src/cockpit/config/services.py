@@ -12,8 +12,7 @@ services:
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
@@ -21,6 +20,7 @@ from cockpit.config.base import (
     Duration,
     Environments,
     HttpUrl,
+    KindKeyed,
     KindSettings,
     Label,
     Loc,
@@ -28,8 +28,6 @@ from cockpit.config.base import (
     Model,
     Name,
     kind_fields,
-    kind_of,
-    split_kind,
 )
 
 HTTP_PLACEHOLDERS = frozenset({"STATUS", "RESPONSE_TIME", "BODY", "CERTIFICATE_EXPIRATION"})
@@ -223,12 +221,14 @@ class HostProbe(Probe):
     load: Thresholds | None = None
 
 
-class CheckConfig(Model):
+class CheckConfig(KindKeyed):
     """One check of a service: exactly one kind key plus scheduling fields.
 
     ``failure_threshold`` consecutive failures turn an UP check DOWN, and ``success_threshold``
     consecutive successes turn it UP again (the first result is taken as is).
     """
+
+    what = "a check"
 
     name: Name | None = None
     environments: Environments = None
@@ -245,16 +245,6 @@ class CheckConfig(Model):
     process: ProcessProbe | None = None
     command: CommandProbe | None = None
     host: HostProbe | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _one_kind(cls, data: Any) -> Any:
-        return split_kind(data, CHECK_KINDS, "a check")
-
-    @cached_property
-    def kind(self) -> str:
-        """The kind key that is set (``http``, ``tcp``, ...)."""
-        return kind_of(self, CHECK_KINDS)
 
     @property
     def probe(self) -> Probe:
