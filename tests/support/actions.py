@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -40,3 +41,9 @@ async def run_action(
 def recorded(store: Store) -> list[Attempt]:
     """Every attempt the audit trail holds, oldest first."""
     return attempts(AuditLog(store))
+
+
+def recorded_text(store: Store) -> str:
+    """Everything the audit trail holds about actions, as one text (to look for secrets in)."""
+    records = AuditLog(store).list(kind="action")
+    return json.dumps([(r.summary, r.details) for r in records], default=str)

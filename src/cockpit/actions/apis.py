@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import replace
 
 from cockpit.actions.context import ActionContext, environment_values
-from cockpit.actions.model import Outcome, Plan, Refused
+from cockpit.actions.model import Outcome, Plan, Refused, Status
 from cockpit.actions.runner import TAIL_LINES, clean
 from cockpit.config.actions import ActionConfig
 from cockpit.sources.health.context import ProbeContext
@@ -59,6 +59,14 @@ def report(lines: Iterable[str], on_line: Callable[[str], None]) -> str:
     for line in shown:
         on_line(line)
     return "\n".join(shown[-TAIL_LINES:])
+
+
+def said(
+    status: Status, line: str, on_line: Callable[[str], None], *, http_status: int | None = None
+) -> Outcome:
+    """An outcome told in one line: its detail, shown to the operator as its output too."""
+    shown = report([line], on_line)
+    return Outcome(status, http_status=http_status, output=shown, detail=shown)
 
 
 async def bounded(plan: Plan, cancel: asyncio.Event, work: Awaitable[Outcome]) -> Outcome:
