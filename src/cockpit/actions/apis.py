@@ -61,7 +61,7 @@ def report(lines: Iterable[str], on_line: Callable[[str], None]) -> str:
     return "\n".join(shown[-TAIL_LINES:])
 
 
-def said(
+def one_line(
     status: Status, line: str, on_line: Callable[[str], None], *, http_status: int | None = None
 ) -> Outcome:
     """An outcome told in one line: its detail, shown to the operator as its output too."""

@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from cockpit.actions.apis import bounded, clients, refuse_dry_run, said
+from cockpit.actions.apis import bounded, clients, one_line, refuse_dry_run
 from cockpit.actions.context import ActionContext
 from cockpit.actions.model import Call, Outcome, Plan, Refused
 from cockpit.actions.template import render, url_part
@@ -124,18 +124,18 @@ async def _send(plan: Plan, ctx: ActionContext, on_line: Callable[[str], None]) 
         try:
             token = await _bearer(target, probe, ctx)
         except Exception as exc:  # every credential failure: nothing was sent
-            return said("error", f"no Azure credential: {first_line(exc)}", on_line)
+            return one_line("error", f"no Azure credential: {first_line(exc)}", on_line)
         client = probe.http_client(True)
         auth = {"Authorization": f"Bearer {token}"}
         try:
             response = await client.post(plan.call.url, headers=auth, timeout=ctx.request_timeout)
         except httpx.HTTPError as exc:
             reason = f"Azure Resource Manager unreachable: {describe_error(exc)}"
-            return said("error", reason, on_line)
+            return one_line("error", reason, on_line)
         code = response.status_code
         if not 200 <= code < 300:
             reason = f"ARM HTTP {code} {arm_error(_body(response))}".strip()
-            return said("failed", reason, on_line, http_status=code)
+            return one_line("failed", reason, on_line, http_status=code)
         site = plan.call.url.rsplit("/", 1)[0]
         try:
             after = await client.get(
@@ -146,4 +146,4 @@ async def _send(plan: Plan, ctx: ActionContext, on_line: Callable[[str], None]) 
         except (httpx.HTTPError, AttributeError):
             state = "state unknown (ARM did not say)"
     line = f"{plan.call.target} {DONE[spec.operation]}: {state}"
-    return said("ok", line, on_line, http_status=code)
+    return one_line("ok", line, on_line, http_status=code)

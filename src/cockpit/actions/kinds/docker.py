@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from cockpit.actions.apis import bounded, clients, refuse_dry_run, said
+from cockpit.actions.apis import bounded, clients, one_line, refuse_dry_run
 from cockpit.actions.context import ActionContext
 from cockpit.actions.model import Call, Outcome, Plan, Refused
 from cockpit.actions.template import render
@@ -142,7 +142,7 @@ async def _send(plan: Plan, ctx: ActionContext, on_line: Callable[[str], None]) 
             response = await client.post(base + path, timeout=spec.wait + ctx.request_timeout)
         except httpx.HTTPError as exc:
             reason = f"docker engine unreachable at {host}: {describe_error(exc)}"
-            return said("error", reason, on_line)
+            return one_line("error", reason, on_line)
         code = response.status_code
         if code == 404:
             reason = f"{name} is gone (removed since the preview?): {_message(response)}"
@@ -151,8 +151,8 @@ async def _send(plan: Plan, ctx: ActionContext, on_line: Callable[[str], None]) 
         else:
             done = DONE[spec.operation] if code == 204 else "unchanged (nothing to do)"
             line = f"{name} {done}: {await _state(client, f'{base}/containers/{cid}/json', ctx)}"
-            return said("ok", line, on_line, http_status=code)
-    return said("failed", reason, on_line, http_status=code)
+            return one_line("ok", line, on_line, http_status=code)
+    return one_line("failed", reason, on_line, http_status=code)
 
 
 async def _state(client: httpx.AsyncClient, url: str, ctx: ActionContext) -> str:

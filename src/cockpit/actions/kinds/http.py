@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from cockpit.actions.apis import bounded, clients, plan_values, refuse_dry_run, report, said
+from cockpit.actions.apis import bounded, clients, one_line, plan_values, refuse_dry_run, report
 from cockpit.actions.context import ActionContext
 from cockpit.actions.model import Call, Outcome, Plan, Refused
 from cockpit.actions.runner import TAIL_LINES
@@ -139,10 +139,11 @@ async def _send(plan: Plan, ctx: ActionContext, on_line: Callable[[str], None]) 
             ) as response:
                 tail = await _tail(response)
         except httpx.TimeoutException:
-            return said("timeout", f"no answer from {host} within {wait:g} s (timeout)", on_line)
+            reason = f"no answer from {host} within {wait:g} s (timeout)"
+            return one_line("timeout", reason, on_line)
         except httpx.HTTPError as exc:
             reason = describe_error(exc, host=host, timeout=wait)
-            return said("error", f"could not reach {host}: {reason}", on_line)
+            return one_line("error", f"could not reach {host}: {reason}", on_line)
     code = response.status_code
     text = tail.decode(response.encoding or "utf-8", errors="replace")
     output = report(text.splitlines()[-TAIL_LINES:], on_line)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from cockpit.actions.apis import bounded, clients, plan_values, report, said
+from cockpit.actions.apis import bounded, clients, one_line, plan_values, report
 from cockpit.actions.context import ActionContext
 from cockpit.actions.model import Call, Outcome, Plan, Refused
 from cockpit.actions.params import DNS1123
@@ -545,5 +545,5 @@ async def _execute(plan: Plan, ctx: ActionContext, on_line: Callable[[str], None
             lines, detail = await _RUN[spec.operation](cluster, spec, ask, plan, probe)
         except Exception as exc:  # an API answer is a failure; no answer at all is an error
             status, reason = _problem(exc, target)
-            return said("failed" if status else "error", reason, on_line, http_status=status)
+            return one_line("failed" if status else "error", reason, on_line, http_status=status)
     return Outcome("ok", output=report(lines, on_line), detail=detail)
