@@ -212,11 +212,10 @@ def _problem(exc: Exception, target: KubernetesTarget) -> tuple[int | None, str]
 
     if isinstance(exc, ApiException) and exc.status:
         where = f"namespace {target.namespace}, context {target.context}"
+        message = _status_message(exc)
         if exc.status in (401, 403):
-            return exc.status, f"the API refused access (HTTP {exc.status}, {where}): " + (
-                _status_message(exc)
-            )
-        return exc.status, f"HTTP {exc.status} ({where}): {_status_message(exc)}"
+            return exc.status, f"the API refused access (HTTP {exc.status}, {where}): {message}"
+        return exc.status, f"HTTP {exc.status} ({where}): {message}"
     return None, unreachable_reason(exc, target)
 
 
@@ -224,8 +223,9 @@ def _problem(exc: Exception, target: KubernetesTarget) -> tuple[int | None, str]
 
 
 def _semantic(value: Any) -> Any:
-    """``value`` without null, false, zero and empty fields: how typed equality sees it (the API
-    server and kubectl drop them when they encode)."""
+    """``value`` without null, false, zero and empty fields, which the API server and kubectl
+    leave out when they encode: two templates equal so are the same to the deployment
+    controller."""
     if isinstance(value, dict):
         cleaned = {k: _semantic(v) for k, v in value.items()}
         return {k: v for k, v in cleaned.items() if v not in (None, False, "", 0, {}, [])}
