@@ -17,7 +17,10 @@ from cockpit.config.loader import load_config_text
             "{operation: rollout_undo, resource: statefulset, name: db}",
             "use `resource: deployment`",
         ),
-        ("{operation: scale, resource: daemonset, name: agent, replicas: '2'}", "cannot be scaled"),
+        (
+            "{operation: scale, resource: daemonset, name: node-exporter, replicas: '2'}",
+            "cannot be scaled",
+        ),
         ("{operation: delete_pods}", "one of `pod:` or `selector:`"),
         (
             "{operation: rollout_restart, name: web, revision: '2'}",
