@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cockpit_cli import cockpit_argv, cockpit_env
+from tests.support.cockpit_cli import cockpit_in as cockpit
 
 SEED_000 = Path(__file__).parents[1] / "fixtures" / "seeds" / "000_03bb805b86b7230a.txt"
 
@@ -50,23 +50,6 @@ actions:
   - name: failing
     command: {argv: ["false"]}
 """
-
-
-def cockpit(
-    home: Path, *args: str, user: str = "alice", stdin: str = ""
-) -> subprocess.CompletedProcess[str]:
-    """``cockpit ARGS`` run from ``home`` with its own state file."""
-    env = cockpit_env(home) | {"COCKPIT_USER": user, "COCKPIT_STATE": str(home / "state.db")}
-    return subprocess.run(
-        cockpit_argv(*args),
-        cwd=home,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.fixture

@@ -246,6 +246,46 @@ def test_kubectl_rollout_undo_returns_to_the_previous_template(
     assert all(p.startswith(back["metadata"]["name"]) for p in server.pod_names(NS, "web-"))
 
 
+def test_kubectl_server_dry_run_validates_and_stores_nothing(
+    kubectl: KubeApiHandle, web: list[str]
+) -> None:
+    from kubernetes import client
+    from kubernetes.client.exceptions import ApiException
+
+    server = kubectl.server
+    before = server.deployment(NS, "web")
+
+    scaled = ok(kubectl.kubectl("scale", "deployment/web", "--replicas=5", "--dry-run=server"))
+    image = "web=registry.example/web:2.0"
+    updated = ok(kubectl.kubectl("set", "image", "deployment/web", image, "--dry-run=server"))
+    deleted = ok(kubectl.kubectl("delete", "pod", web[0], "--dry-run=server"))
+
+    assert "scaled (server dry run)" in scaled and "updated (server dry run)" in updated
+    assert "deleted (server dry run)" in deleted
+    patches = server.requests_to("PATCH", "/deployments/web/scale") + server.requests_to(
+        "PATCH", "/deployments/web"
+    )
+    assert [r.param("dryRun") for r in patches] == ["All", "All"]
+    (delete,) = server.requests_to("DELETE", f"/pods/{web[0]}")
+    assert delete.json["dryRun"] == ["All"]  # kubectl says it in the DeleteOptions body
+    assert server.wait_idle()
+    after = server.deployment(NS, "web")
+    assert (after["spec"], after["metadata"]) == (before["spec"], before["metadata"])
+    assert server.pod_names(NS, "web-") == sorted(web)
+    apps = client.AppsV1Api(kubectl.api_client())
+    with pytest.raises(ApiException) as refused:
+        apps.patch_namespaced_deployment_scale(
+            "web", NS, {"spec": {"replicas": -1}}, dry_run="All", _request_timeout=10
+        )
+    assert refused.value.status == 422
+    with pytest.raises(ApiException) as unknown:
+        apps.patch_namespaced_deployment_scale(
+            "web", NS, {"spec": {"replicas": 2}}, dry_run="Some", _request_timeout=10
+        )
+    assert unknown.value.status == 400
+    assert server.deployment(NS, "web")["spec"]["replicas"] == 3
+
+
 def test_kubectl_rollout_status_waits_for_the_rollout(
     kubectl: KubeApiHandle, web: list[str]
 ) -> None:

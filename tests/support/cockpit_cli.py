@@ -35,3 +35,31 @@ def run_cockpit(
         timeout=timeout,
         check=False,
     )
+
+
+def cockpit_in(
+    home: Path,
+    *args: str,
+    user: str = "alice",
+    stdin: str = "",
+    extra_env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """``cockpit ARGS`` run from ``home`` as ``user``, with its own state file there."""
+    env = cockpit_env(home) | {"COCKPIT_USER": user, "COCKPIT_STATE": str(home / "state.db")}
+    return subprocess.run(
+        cockpit_argv(*args),
+        cwd=home,
+        env=env | (extra_env or {}),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def action_cli(
+    home: Path, *args: str, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``cockpit --config c.yaml action run ARGS`` run from ``home`` (see :func:`cockpit_in`)."""
+    return cockpit_in(home, "--config", "c.yaml", "action", "run", *args, extra_env=extra_env)

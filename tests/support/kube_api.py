@@ -4,7 +4,8 @@ No kube-apiserver can run on this machine, so tests talk to this plain-HTTP serv
 It serves published discovery documents, objects built from published test data, server-side
 Tables for ``kubectl get``, chunked log streams and watches, and plays the deployment and
 ReplicaSet controllers so that ``kubectl scale``, ``rollout restart``, ``rollout undo`` and
-``rollout status`` behave as they do against a real API server.
+``rollout status`` behave as they do against a real API server. Writes honour ``dryRun=All``
+(server-side dry run): validated and answered with the object as it would be, nothing stored.
 
 Typical use (the ``kube_api`` fixture in ``fixtures_kube.py`` does this and writes a kubeconfig)::
 

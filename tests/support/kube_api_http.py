@@ -285,6 +285,27 @@ class Handler(BaseHTTPRequestHandler):
     def _flag(self, name: str) -> bool:
         return (self._q(name) or "").lower() in ("true", "1")
 
+    def _dry_run(self) -> bool:
+        """Whether the write is a server-side dry run (``dryRun=All``): checked, never stored.
+
+        A DELETE may say it in its DeleteOptions body instead (kubectl does).
+        """
+        given = self.record.query.get("dryRun", [])
+        if not given and self.command == "DELETE" and self.record.body:
+            try:
+                options = json.loads(self.record.body)
+            except json.JSONDecodeError as err:
+                raise ApiError(objects.status(400, "BadRequest", str(err))) from err
+            given = list(options.get("dryRun") or []) if isinstance(options, dict) else []
+        if given and given != ["All"]:
+            # The apiserver's own answer to any other value.
+            raise ApiError(
+                objects.status(
+                    400, "BadRequest", f'Unsupported value: "{given[0]}": supported values: "All"'
+                )
+            )
+        return bool(given)
+
     # ------------------------------------------------------------------ routing
 
     def _route(self, path: str) -> None:
@@ -379,7 +400,8 @@ class Handler(BaseHTTPRequestHandler):
         )
 
     def _delete(self, resource: str, namespace: str, name: str, accept: str) -> None:
-        self._send_json(200, self.standin.state.delete_pod(namespace, name))
+        dry_run = self._dry_run()
+        self._send_json(200, self.standin.state.delete_pod(namespace, name, dry_run=dry_run))
 
     def _patched(self, current: Any) -> Any:
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
@@ -403,24 +425,29 @@ class Handler(BaseHTTPRequestHandler):
 
     def _patch_deployment(self, resource: str, namespace: str, name: str, accept: str) -> None:
         state = self.standin.state
+        dry_run = self._dry_run()
         with state.lock:
             new = self._patched(state.require(resource, namespace, name))
-            updated = state.update_deployment(namespace, name, new, check_rv=True)
+            updated = state.update_deployment(namespace, name, new, check_rv=True, dry_run=dry_run)
         self._send_json(200, updated)
 
     def _put_deployment(self, resource: str, namespace: str, name: str, accept: str) -> None:
         state = self.standin.state
+        dry_run = self._dry_run()
         try:
             new = json.loads(self.record.body)
         except json.JSONDecodeError as err:
             raise ApiError(objects.status(400, "BadRequest", str(err))) from err
-        self._send_json(200, state.update_deployment(namespace, name, new, check_rv=True))
+        self._send_json(
+            200, state.update_deployment(namespace, name, new, check_rv=True, dry_run=dry_run)
+        )
 
     def _get_scale(self, resource: str, namespace: str, name: str, accept: str) -> None:
         self._send_json(200, objects.scale(self.standin.state.require(resource, namespace, name)))
 
     def _change_scale(self, resource: str, namespace: str, name: str, accept: str) -> None:
         state = self.standin.state
+        dry_run = self._dry_run()
         with state.lock:
             dep = state.require(resource, namespace, name)
             current = objects.scale(dep)
@@ -435,7 +462,7 @@ class Handler(BaseHTTPRequestHandler):
             given_rv = wanted.get("metadata", {}).get("resourceVersion")
             dep["metadata"]["resourceVersion"] = given_rv or current["metadata"]["resourceVersion"]
             dep["spec"]["replicas"] = wanted.get("spec", {}).get("replicas", 0)
-            updated = state.update_deployment(namespace, name, dep, check_rv=True)
+            updated = state.update_deployment(namespace, name, dep, check_rv=True, dry_run=dry_run)
         self._send_json(200, objects.scale(updated))
 
     def _get_status(self, resource: str, namespace: str, name: str, accept: str) -> None:

@@ -280,9 +280,12 @@ class KubeState:
             )
             return stored
 
-    def update_deployment(self, namespace: str, name: str, new: Obj, *, check_rv: bool) -> Obj:
+    def update_deployment(
+        self, namespace: str, name: str, new: Obj, *, check_rv: bool, dry_run: bool = False
+    ) -> Obj:
         """Store a changed Deployment as PATCH/PUT do (status kept, generation bumped on spec
-        change, controller scheduled).
+        change, controller scheduled). With ``dry_run`` (``dryRun=All``) every check is made and
+        the Deployment that would be stored is returned, but nothing is stored or scheduled.
 
         Raises:
             ApiError: 404 if missing, 409 on a stale resourceVersion (``check_rv``), 422 on an
@@ -318,6 +321,9 @@ class KubeState:
                 meta["generation"] = int(old_meta["generation"]) + 1
             if objects.canonical_json(new) == objects.canonical_json(old):
                 return old
+            if dry_run:
+                meta["resourceVersion"] = old_meta["resourceVersion"]
+                return new
             stored = self._store("deployments", new)
             if spec_changed:
                 self._schedule(namespace, name)
@@ -465,16 +471,19 @@ class KubeState:
                 cs["state"] = {"running": {"startedAt": now}}
             cs.update(ready=ready, started=True)
 
-    def delete_pod(self, namespace: str, name: str) -> Obj:
+    def delete_pod(self, namespace: str, name: str, *, dry_run: bool = False) -> Obj:
         """Delete a pod (its owner's controller replaces it after ``reconcile_delay``).
 
         Returns:
-            The pod as it was deleted (with ``deletionTimestamp`` set).
+            The pod as it was deleted (with ``deletionTimestamp`` set); with ``dry_run`` the pod
+            as it would be deleted, still stored.
         """
         with self.lock:
             pod = self.require("pods", namespace, name)
             pod["metadata"]["deletionTimestamp"] = objects.rfc3339(objects.utcnow())
             pod["metadata"]["deletionGracePeriodSeconds"] = 0
+            if dry_run:
+                return pod
             stored = self._store("pods", pod, "DELETED")
             for cs in pod["status"].get("containerStatuses", []):
                 self.record_event(

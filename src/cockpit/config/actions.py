@@ -120,8 +120,8 @@ class KubernetesAction(KindSettings):
     namespace (both always passed explicitly)."""
 
     operation: KubeOperation
-    """rollout_restart, rollout_undo (to the previous revision or `revision`), scale (to
-    `replicas`) or delete_pods (`pod` by name or `selector`)."""
+    """rollout_restart, rollout_undo (of a deployment, to the previous revision or `revision`),
+    scale (to `replicas`) or delete_pods (`pod` by name or `selector`)."""
     resource: Literal["deployment", "statefulset", "daemonset"] = "deployment"
     """The kind of workload for rollout and scale operations."""
     name: str | None = None
@@ -151,6 +151,11 @@ class KubernetesAction(KindSettings):
             raise ValueError("`revision:` goes with `operation: rollout_undo`")
         if op == "scale" and self.resource == "daemonset":
             raise ValueError("a daemonset cannot be scaled: use a deployment or statefulset")
+        if op == "rollout_undo" and self.resource != "deployment":
+            raise ValueError(
+                f"rollout_undo goes back to a deployment's ReplicaSet; a {self.resource} keeps "
+                "its history in ControllerRevisions: use `resource: deployment`"
+            )
         return self
 
 

@@ -104,12 +104,22 @@ class ArmCredential:
         return credential.get_token(*scopes, **kwargs)
 
 
-def _token(target: AzureTarget, ctx: ProbeContext, timeout: float) -> str:
+def arm_token(target: AzureTarget, ctx: ProbeContext, timeout: float) -> str:
     """A bearer token for ARM (blocking)."""
     return str(ArmCredential(target, ctx, timeout).get_token(arm_scope(target)).token)
 
 
-def _arm_error(body: Any) -> str:
+def site_url(target: AzureTarget, group: str, name: str) -> str:
+    """The ARM URL of web app ``name`` in resource group ``group`` (no api-version)."""
+    return (
+        f"{target.arm_endpoint.rstrip('/')}/subscriptions/{quote(target.subscription, safe='')}"
+        f"/resourceGroups/{quote(group, safe='')}/providers/Microsoft.Web/sites/"
+        f"{quote(name, safe='')}"
+    )
+
+
+def arm_error(body: Any) -> str:
+    """``Code: message`` of an ARM error body, or empty when the body holds no error."""
     error = body.get("error") if isinstance(body, dict) else None
     if isinstance(error, dict):
         return excerpt(f"{error.get('code', '')}: {error.get('message', '')}", 200)
@@ -150,13 +160,10 @@ async def probe(job: CheckJob, ctx: ProbeContext) -> Outcome:
     lock = ctx.cached(("lock", *credential_key(target)), asyncio.Lock)
     try:
         async with lock:
-            token = await ctx.run_blocking(lambda: _token(target, ctx, spec.timeout))
+            token = await ctx.run_blocking(lambda: arm_token(target, ctx, spec.timeout))
     except Exception as exc:  # every credential failure means "cannot tell"
         return Outcome(Status.UNKNOWN, f"no Azure credential: {first_line(exc)}")
-    url = (
-        f"{target.arm_endpoint.rstrip('/')}/subscriptions/{quote(target.subscription)}"
-        f"/resourceGroups/{quote(group)}/providers/Microsoft.Web/sites/{quote(spec.name)}"
-    )
+    url = site_url(target, group, spec.name)
     try:
         response = await ctx.http_client(True).get(
             url,
@@ -175,7 +182,7 @@ async def probe(job: CheckJob, ctx: ProbeContext) -> Outcome:
     if response.status_code in (401, 403):
         return Outcome(
             Status.UNKNOWN,
-            f"ARM refused the credential (HTTP {response.status_code}) {_arm_error(body)}".strip(),
+            f"ARM refused the credential (HTTP {response.status_code}) {arm_error(body)}".strip(),
             latency_ms=latency,
         )
     if response.status_code == 404:
@@ -185,7 +192,7 @@ async def probe(job: CheckJob, ctx: ProbeContext) -> Outcome:
     if response.status_code != 200:
         return Outcome(
             Status.UNKNOWN,
-            f"ARM HTTP {response.status_code} {_arm_error(body)}".strip(),
+            f"ARM HTTP {response.status_code} {arm_error(body)}".strip(),
             latency_ms=latency,
         )
     status, reason = judge(body)
