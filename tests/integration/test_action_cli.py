@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cockpit_cli import cockpit_argv, cockpit_env
 from tests.support.cockpit_cli import cockpit_in as cockpit
 
 SEED_000 = Path(__file__).parents[1] / "fixtures" / "seeds" / "000_03bb805b86b7230a.txt"

@@ -91,3 +91,16 @@ def test_every_metric_kind_has_a_reader_and_no_reader_is_orphaned() -> None:
     assert _modules_defining(kinds, "read") == set(METRIC_KINDS)
     # Backends that keep history fill the window at start.
     assert {k for k in METRIC_KINDS if backfiller_for(k)} == {"prometheus", "azure_monitor"}
+
+
+def test_every_action_kind_has_its_module_and_no_module_is_orphaned() -> None:
+    from cockpit.actions import kinds
+    from cockpit.actions.kinds import kind_module
+    from cockpit.config.actions import ACTION_KINDS, ActionConfig
+
+    assert kind_fields(ActionConfig) == ACTION_KINDS
+    for kind in ACTION_KINDS:
+        module = kind_module(kind)
+        assert inspect.iscoroutinefunction(module.prepare), kind
+        assert inspect.iscoroutinefunction(module.execute), kind
+    assert _modules_defining(kinds, "execute") == set(ACTION_KINDS)
