@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.backends import require_binary
 from tests.support.cockpit_cli import cockpit_argv, cockpit_env
 
 CONTRACT = """\
@@ -42,12 +44,23 @@ checklists:
 
 
 def cockpit(
-    home: Path, *args: str, user: str = "alice", timeout: float = 60.0
+    home: Path,
+    *args: str,
+    user: str = "alice",
+    timeout: float = 60.0,
+    at: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``cockpit ARGS`` with its own HOME/XDG folders, run as ``user``."""
+    """``cockpit ARGS`` with its own HOME/XDG folders, run as ``user``.
+
+    ``at`` (``2024-05-01 06:00:00``, UTC) starts the process's clock then, through faketime.
+    """
     env = cockpit_env(home) | {"COCKPIT_USER": user}
+    argv = cockpit_argv(*args)
+    if at is not None:
+        argv = [require_binary("faketime"), "-f", f"@{at}", *argv]
+        env |= {"TZ": "UTC"}
     return subprocess.run(
-        cockpit_argv(*args),
+        argv,
         cwd=home,
         env=env,
         capture_output=True,
@@ -116,8 +129,12 @@ def test_the_contract(home: Path) -> None:
         "when": None,
         "note": None,
         "evidence": None,
+        "due": None,
+        "overdue": False,
+        "missed": 0,
     }
     assert payload["period"] == datetime.fromisoformat(disk["when"]).strftime("%Y-%m-%d")
+    assert payload["due"] is None
     assert (payload["done"], payload["total"]) == (1, 2)
 
 
@@ -251,3 +268,63 @@ def test_a_checklist_from_a_runbook_section(tmp_path: Path) -> None:
     items = payload["items"]
     assert isinstance(items, list) and len(items) == 8
     assert [i["text"] for i in items if i["checked"]] == ["Backup created"]
+
+
+DUE = """\
+environments:
+  local: {protection: none}
+checklists:
+  - name: Morning checks
+    period: daily
+    timezone: Asia/Kolkata
+    due: 10h
+    items:
+      - text: Check disk usage
+      - text: Verify backups
+        due: 8h
+      - text: Read the error log
+"""
+
+
+def test_overdue_and_missed_items(tmp_path: Path) -> None:
+    (tmp_path / "cockpit.yaml").write_text(DUE)
+    base = ("--config", "cockpit.yaml", "checklist")
+    # Runs in 2024 only: every due moment there has passed, whatever day the test runs on.
+    for day, items in [
+        ("2024-04-28", ["1"]),  # the list comes into use
+        ("2024-04-29", ["1", "3"]),
+        ("2024-04-30", ["1"]),
+        ("2024-05-01", ["1"]),
+    ]:
+        for item in items:
+            ticked = cockpit(tmp_path, *base, "tick", "Morning checks", item, "--period", day)
+            assert ticked.returncode == 0, ticked.stderr
+    payload = _report(tmp_path, "Morning checks", "--period", "2024-05-01")
+    assert payload["due"] == "2024-05-01T04:30:00+00:00"  # 10:00 in India
+    items = payload["items"]
+    assert isinstance(items, list)
+    assert [(i["due"], i["overdue"], i["missed"]) for i in items] == [
+        ("2024-05-01T04:30:00+00:00", False, 0),
+        ("2024-05-01T02:30:00+00:00", True, 3),
+        ("2024-05-01T04:30:00+00:00", True, 1),
+    ]
+    shown = cockpit(tmp_path, *base, "show", "Morning checks", "--period", "2024-05-01")
+    assert shown.returncode == 0, shown.stderr
+    heading, *lines = shown.stdout.splitlines()
+    assert heading.endswith("· 1/3 done · due 10:00 IST · 2 overdue · 2 missed"), heading
+    first, second, third = (line for line in lines if line.startswith("  "))
+    assert first.startswith("  1. [x] Check disk usage — alice@")
+    assert re.fullmatch(r"  2\. \[ \] Verify backups  ▲ overdue \d+d · missed 3 runs", second)
+    assert re.fullmatch(r"  3\. \[ \] Read the error log  ▲ overdue \d+d · missed 1 run", third)
+
+    # The current run, at 11:30 in India on 1 May 2024.
+    at = "2024-05-01 06:00:00"
+    listed = cockpit(tmp_path, *base, "list", at=at)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines()[1].endswith(
+        "daily 2024-05-01  1/3   2 items since 08:00 IST; 2024-04-30 left at 1/3"
+    ), listed.stdout
+    now = cockpit(tmp_path, *base, "show", "Morning checks", at=at).stdout.splitlines()
+    assert now[1] == "OVERDUE: the run 2024-04-30 ended at 1/3"
+    assert now[3] == "  2. [ ] Verify backups  ▲ overdue 3h · missed 3 runs"
+    assert now[4] == "  3. [ ] Read the error log  ▲ overdue 1h · missed 1 run"

@@ -10,6 +10,7 @@ import pytest
 from cockpit.config.models import CockpitConfig
 from cockpit.sources.metrics.host import HostSample
 from cockpit.sources.metrics.processes import ProcessInfo
+from cockpit.state.checklists import Checklist, ChecklistBook
 from cockpit.state.store import Store
 from cockpit.ui.app import AppContext, CockpitApp
 from tests.support.quiet_feeds import QuietFeeds
@@ -71,6 +72,33 @@ THREE_ENVS: dict[str, Any] = {
         },
     ],
 }
+
+
+DUE_CONFIG: dict[str, Any] = {
+    **THREE_ENVS,
+    "checklists": [
+        {
+            "name": "Morning checks",
+            "timezone": "America/New_York",
+            "due": "10h",
+            "items": [
+                {"text": "Check disk usage"},
+                {"text": "Verify backups"},
+                {"text": "Read the error log", "due": "20h"},
+            ],
+        }
+    ],
+}
+"""A daily list due at 10:00 in New York, one item at 20:00; FIXED_EPOCH is 17:26 there."""
+
+
+def ran_before(book: ChecklistBook, daily: Checklist) -> None:
+    """Ticks of the runs before 21 November 2026, the day the pinned clock is on in New York."""
+    for item in ("Check disk usage", "Verify backups", "Read the error log"):
+        book.tick("local", daily, item, "ana@ops", period="2026-11-18")
+    book.tick("local", daily, "Check disk usage", "ana@ops", period="2026-11-19")
+    book.tick("local", daily, "Read the error log", "ana@ops", period="2026-11-19")
+    book.tick("local", daily, "Check disk usage", "bo@ops", period="2026-11-20")
 
 
 def metric_results(environment: str = "local", steps: int = 30) -> list[Any]:

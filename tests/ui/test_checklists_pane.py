@@ -14,7 +14,7 @@ from cockpit.state.store import Store
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.screens.note import NoteScreen
 from cockpit.ui.widgets.checklists_pane import ChecklistsPane
-from tests.ui.conftest import FIXED_EPOCH, THREE_ENVS
+from tests.ui.conftest import DUE_CONFIG, FIXED_EPOCH, THREE_ENVS, ran_before
 
 AppFactory = Callable[..., CockpitApp]
 
@@ -374,3 +374,73 @@ async def test_h_shows_an_items_history_across_runs(make_app: AppFactory, tmp_pa
         assert second.startswith("2026-11-19  ✓ ticked by ana@ops at ") and "“82% on /”" in second
         await pilot.press("escape")
         assert not isinstance(app.screen, ItemHistoryScreen)
+
+
+def _labels(pane: ChecklistsPane) -> list[str]:
+    options = pane.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_overdue_and_missed_items_stand_out(make_app: AppFactory, tmp_path: Path) -> None:
+    from rich.text import Text
+
+    # 17:26 in New York: the list was due at 10:00 there, the error log is due at 20:00.
+    app, book = _configured(make_app, tmp_path, DUE_CONFIG)
+    daily = _daily_definition(app)
+    ran_before(book, daily)
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(ChecklistsPane)
+        await _wait_loaded(pane, pilot)
+        await _wait_heading(pane, pilot, "missed")
+        assert _heading(pane) == (
+            "Morning checks · daily 2026-11-21 · 0/3 done · due 10:00 EST · 2 overdue · 2 missed"
+            "   ▲ OVERDUE: 2026-11-20 left at 1/3"
+        )
+        assert _labels(pane) == [
+            "[ ] Check disk usage  ▲ overdue 7h",
+            "[ ] Verify backups  ▲ overdue 7h  missed 2 runs",
+            "[ ] Read the error log  missed 1 run",
+        ]
+        # Marked in the theme's colours, the box included.
+        overdue = pane.get_component_rich_style("checklist--overdue")
+        missed = pane.get_component_rich_style("checklist--missed")
+        backups = pane.query_one(OptionList).get_option_at_index(1).prompt
+        assert isinstance(backups, Text)
+        styled = {backups.plain[s.start : s.end]: s.style for s in backups.spans}
+        assert styled["[ ] "] == overdue and styled["  ▲ overdue 7h"] == overdue
+        assert styled["  missed 2 runs"] == missed and overdue.color != missed.color
+        error_log = pane.query_one(OptionList).get_option_at_index(2).prompt
+        assert isinstance(error_log, Text) and error_log.spans[0].style == missed
+        # The item with its own due time says when, below the list.
+        pane.query_one(OptionList).focus()
+        await pilot.press("j", "j")
+        assert str(pane.query_one(".checklist--hint").render()) == "due: 20:00 EST"
+
+        await pilot.press("k", "space")  # ticking an item takes its marks away
+        await _wait_heading(pane, pilot, "1/3 done")
+        assert "· 1 overdue · 1 missed   ▲ OVERDUE" in _heading(pane)
+        assert _labels(pane)[1].startswith("[✓] Verify backups  — tester ")
+
+
+async def test_items_turn_overdue_as_the_clock_passes_their_due_time(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    moment = [FIXED_EPOCH - 8 * 3600]  # 09:26 in New York
+    store = Store.memory()
+    app = make_app(
+        DUE_CONFIG,
+        config_path=str(tmp_path / "c.yaml"),
+        store=store,
+        clock=lambda: moment[0],
+    )
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(ChecklistsPane)
+        await _wait_loaded(pane, pilot)
+        await _wait_heading(pane, pilot, "due 10:00 EST")
+        assert "overdue" not in _heading(pane) and "overdue" not in " ".join(_labels(pane))
+        moment[0] = FIXED_EPOCH - 7 * 3600 + 60  # 10:27
+        await _wait_heading(pane, pilot, "· 2 overdue")
+        assert _labels(pane)[:2] == [
+            "[ ] Check disk usage  ▲ overdue 27m",
+            "[ ] Verify backups  ▲ overdue 27m",
+        ]

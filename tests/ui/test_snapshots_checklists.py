@@ -15,7 +15,7 @@ from cockpit.state.checklists import ChecklistBook
 from cockpit.state.store import Store
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.widgets.checklists_pane import ChecklistsPane
-from tests.ui.conftest import FIXED_EPOCH, THREE_ENVS
+from tests.ui.conftest import DUE_CONFIG, FIXED_EPOCH, THREE_ENVS, ran_before
 
 AppFactory = Callable[..., CockpitApp]
 NOW = datetime.fromtimestamp(FIXED_EPOCH, UTC)
@@ -85,6 +85,20 @@ def test_release_run(
         await _show(pilot, "z")
 
     assert snap_compare(_app(make_app, tmp_path), terminal_size=size, run_before=run_before)
+
+
+def test_overdue_and_missed_items(snap_compare: Any, make_app: AppFactory, tmp_path: Path) -> None:
+    from cockpit.runbooks.configured import to_checklist
+
+    store = Store.memory()
+    app = make_app(DUE_CONFIG, config_path=str(tmp_path / "c.yaml"), store=store)
+    daily = to_checklist(app.context.config.checklists[0], tmp_path)
+    ran_before(ChecklistBook(store, clock=lambda: NOW), daily)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _show(pilot, "z", "j", "j")
+
+    assert snap_compare(app, terminal_size=(100, 24), run_before=run_before)
 
 
 def test_past_runs(snap_compare: Any, make_app: AppFactory, tmp_path: Path) -> None:

@@ -106,6 +106,50 @@ def test_inline_items_and_defaults() -> None:
             6,
             ["'A' is used twice"],
         ),
+        # `due:` as a time of day, a bare number or nothing: each says what to write instead.
+        (
+            "  - name: A\n    due: '10:00'\n    items: [{text: x}]\n",
+            6,
+            ["'10:00' is not how long after the run opens", "due: 10h (10:00 on a daily list"],
+        ),
+        (
+            "  - name: A\n    items:\n      - {text: x, due: 10}\n",
+            7,
+            ["10 is not how long after the run opens", "due: 90m"],
+        ),
+        ("  - name: A\n    due: 0s\n    items: [{text: x}]\n", 6, ["'0s' is not how long"]),
+        (
+            "  - name: A\n    due: 1d\n    items: [{text: x}]\n",
+            6,
+            ["due 1d falls after the run ends (a daily run lasts 1d)", "e.g. due: 10h"],
+        ),
+        (
+            "  - name: A\n    period: weekly\n    items:\n      - {text: x}\n"
+            "      - {text: y, due: 7d}\n",
+            9,
+            ["due 7d falls after the run ends (a weekly run lasts 7d)", "e.g. due: 2d"],
+        ),
+        (
+            "  - name: A\n    period: monthly\n    due: 30d\n    items: [{text: x}]\n",
+            7,
+            ["a monthly run can last only 28d, in February", "e.g. due: 5d"],
+        ),
+        (
+            "  - name: A\n    period: shift\n    shift_hours: [6, 14, 22]\n    due: 9h\n"
+            "    items: [{text: x}]\n",
+            8,
+            ["due 9h falls after the run ends (its shortest shift lasts 8h)", "e.g. due: 2h"],
+        ),
+        (
+            "  - name: A\n    period: shift\n    due: 12h\n    items: [{text: x}]\n",
+            7,
+            ["its shortest shift lasts 12h"],
+        ),
+        (
+            "  - name: A\n    period: incident\n    due: 1h\n    items: [{text: x}]\n",
+            7,
+            ["`due:` only goes with a daily, weekly, monthly or shift period", "incident run"],
+        ),
     ],
 )
 def test_mistakes_are_reported_at_their_line(body: str, line: int, words: list[str]) -> None:
@@ -113,6 +157,36 @@ def test_mistakes_are_reported_at_their_line(body: str, line: int, words: list[s
     assert f"cockpit.yaml:{line}:" in text, text
     for word in words:
         assert word in text, text
+
+
+# -- due times ---------------------------------------------------------------------------------
+
+
+def test_due_times_on_a_checklist_and_its_items() -> None:
+    config = load(
+        """\
+  - name: Daily host
+    due: 10h
+    items:
+      - text: Check disk usage
+      - {text: Check backups, due: 90m}
+  - {name: Night shift, period: shift, shift_hours: [7, 19], due: 11.5h, items: [{text: x}]}
+  - {name: Weekly, period: weekly, due: 2.5d, items: [{text: x}]}
+  - {name: Monthly, period: monthly, items: [{text: x, due: 27d}]}
+"""
+    )
+    daily, night, weekly, monthly = (to_checklist(c, Path("/srv")) for c in config.checklists)
+    assert daily.due == 10 * 3600 and [i.due for i in daily.items] == [None, 90 * 60]
+    assert night.due == 11.5 * 3600 and weekly.due == 60 * 3600
+    assert monthly.due is None and monthly.items[0].due == 27 * 86400
+    assert config.checklists[0].model_dump()["due"] == "10h"
+
+
+def test_the_default_shifts_are_the_tick_stores() -> None:
+    from cockpit.config.checklists import _SHIFT_HOURS
+    from cockpit.state.checklists import DEFAULT_SHIFT_HOURS
+
+    assert _SHIFT_HOURS == DEFAULT_SHIFT_HOURS
 
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"

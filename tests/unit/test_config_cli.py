@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -124,6 +125,11 @@ def test_config_schema(tmp_path: Path) -> None:
         == "Refuse every action against this environment."
     )
     assert schema["$defs"]["Protection"]["enum"] == ["none", "confirm", "typed"]
+    # A due time is offered as it is written (10h), on a checklist and on each inline item.
+    for model in ("ChecklistConfig", "ChecklistItemConfig"):
+        (due, _none) = schema["$defs"][model]["properties"]["due"]["anyOf"]
+        assert due["type"] == "string" and "10h" in due["examples"]
+        assert re.fullmatch(due["pattern"], "10h") and not re.fullmatch(due["pattern"], "10:00")
 
 
 def test_config_path(tmp_path: Path) -> None:

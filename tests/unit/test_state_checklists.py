@@ -19,6 +19,7 @@ from cockpit.state.checklists import (
     TickState,
     current_period,
     resolve_period,
+    run_opens,
 )
 from cockpit.state.store import Store, utc_now
 
@@ -146,6 +147,34 @@ def test_calendar_periods_are_accepted(cadence: Any, good: str) -> None:
     assert resolve_period(checklist, good) == good
 
 
+@pytest.mark.parametrize(
+    ("cadence", "zone", "period", "local"),
+    [
+        ("daily", "UTC", "2024-05-01", datetime(2024, 5, 1)),
+        ("weekly", "Asia/Kolkata", "2025-W01", datetime(2024, 12, 30)),  # the ISO year's Monday
+        ("monthly", "America/New_York", "2024-03", datetime(2024, 3, 1)),
+        ("shift", "Europe/Berlin", "2024-05-01T19", datetime(2024, 5, 1, 19)),
+    ],
+)
+def test_a_calendar_run_opens_at_its_local_start(
+    cadence: Any, zone: str, period: str, local: datetime
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    checklist = Checklist("c", "C", cadence, (ChecklistItem("a", "A"),), "t", timezone=zone)
+    opens = run_opens(checklist, period)
+    assert opens.replace(tzinfo=None) == local and opens.tzinfo == ZoneInfo(zone)
+    # The run that opens then is the one current then.
+    assert current_period(cadence, opens, timezone=zone, shift_hours=checklist.starts) == period
+
+
+def test_only_calendar_runs_open_by_themselves() -> None:
+    with pytest.raises(ValueError, match="not a incident period"):
+        run_opens(INCIDENT, "INC-1")
+    with pytest.raises(ValueError, match="not a daily period"):
+        run_opens(DAILY_HOST_CHECKLIST, "2024-W18")
+
+
 def test_tick_without_period_lands_in_the_current_day(book: ChecklistBook) -> None:
     before = current_period("daily")
     event = book.tick("prod", DAILY_HOST_CHECKLIST, "disk", "tester")
@@ -184,6 +213,29 @@ def test_runs_are_separate_per_environment_and_period(book: ChecklistBook) -> No
     book.tick("prod", INCIDENT, "ack", "ann", period="INC-1")
     assert not book.state("prod", INCIDENT, "INC-2")["ack"].done
     assert book.state("prod", INCIDENT, "INC-1")["ack"].done
+
+
+def test_several_runs_are_read_at_once(book: ChecklistBook) -> None:
+    book.tick("prod", DAILY_HOST_CHECKLIST, "disk", "ann", period="2024-05-01")
+    book.tick("prod", DAILY_HOST_CHECKLIST, "disk", "ann", period="2024-05-02")
+    book.untick("prod", DAILY_HOST_CHECKLIST, "disk", "bob", "wrong host", period="2024-05-02")
+    book.tick("staging", DAILY_HOST_CHECKLIST, "memory", "ann", period="2024-05-03")
+    runs = book.run_states("prod", DAILY_HOST_CHECKLIST, ["2024-05-03", "2024-05-02", "2024-05-01"])
+    assert list(runs) == ["2024-05-03", "2024-05-02", "2024-05-01"]
+    for period, states in runs.items():
+        assert states == book.state("prod", DAILY_HOST_CHECKLIST, period)
+    assert runs["2024-05-01"]["disk"].done and not runs["2024-05-02"]["disk"].done
+    assert runs["2024-05-02"]["disk"].note == "wrong host"
+    assert not any(s.done for s in runs["2024-05-03"].values())
+    assert book.run_states("prod", DAILY_HOST_CHECKLIST, []) == {}
+
+
+def test_first_run_is_the_earliest_with_any_event(book: ChecklistBook) -> None:
+    assert book.first_run("prod", DAILY_HOST_CHECKLIST) is None
+    book.tick("prod", DAILY_HOST_CHECKLIST, "disk", "ann", period="2024-05-02")
+    book.untick("prod", DAILY_HOST_CHECKLIST, "disk", "ann", period="2024-04-30")
+    book.tick("staging", DAILY_HOST_CHECKLIST, "disk", "ann", period="2024-04-01")
+    assert book.first_run("prod", DAILY_HOST_CHECKLIST) == "2024-04-30"
 
 
 def test_blank_note_is_stored_as_none(book: ChecklistBook) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cockpit.text.age import format_age, format_freshness
+from cockpit.text.age import format_age, format_freshness, format_late
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,19 @@ def test_age(seconds: float, text: str) -> None:
 )
 def test_freshness_moves_in_steps(seconds: float, text: str) -> None:
     assert format_freshness(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (-5, "0m"),
+        (59, "0m"),
+        (60, "1m"),
+        (3599, "59m"),
+        (3600, "1h"),
+        (86399, "23h"),
+        (2 * 86400, "2d"),
+    ],
+)
+def test_late_moves_in_whole_units(seconds: float, text: str) -> None:
+    assert format_late(seconds) == text

@@ -56,9 +56,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         _add_common(p, under_command=True)
         return p
 
-    sub("list", "every checklist with its environment, period, progress and overdue runs")
+    sub("list", "every checklist with its environment, period, progress, overdue items and runs")
     for name, help_text in (
-        ("show", "the items of the current run, ticked with who, when and note"),
+        ("show", "the items of the current run with who ticked them, overdue and missed marked"),
         ("report", "a run as Markdown for a shift handoff, or as JSON"),
         ("tick", "mark an item done (committed before this says so)"),
         ("untick", "mark an item not done again (the tick stays in the history)"),

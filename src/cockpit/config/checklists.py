@@ -5,10 +5,12 @@ checklists:
   - name: Daily host
     period: daily
     timezone: Europe/Berlin
+    due: 10h                     # by 10:00 Berlin time: a daily run opens at local midnight
     items:
       - text: Check disk usage
         hint: df -h
       - text: Check memory usage
+        due: 8h                  # this one by 08:00
   - name: Pre-deployment
     period: deploy
     environments: [production]
@@ -21,9 +23,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
 
-from cockpit.config.base import Environments, Label, LocatedError, Model, Name
+from cockpit.config.base import Environments, Label, Loc, LocatedError, Model, Name
+from cockpit.domain.durations import DURATION_PATTERN, format_duration, parse_duration
 
 Period = Literal["daily", "weekly", "monthly", "shift", "deploy", "incident"]
 """How runs are opened: each day, ISO week, month or shift in the checklist's timezone, or on
@@ -55,6 +65,44 @@ def _item_text(value: str) -> str:
 
 ItemText = Annotated[str, Field(max_length=500), AfterValidator(_item_text)]
 """What an item asks, on one line."""
+
+
+def _due(value: object) -> float:
+    # Only the written form with a unit: a bare `10` or `10:00` would read as ten seconds or ten
+    # o'clock, and neither is what the reader of the file would take it for.
+    seconds = None
+    if isinstance(value, str):
+        try:
+            seconds = parse_duration(value)
+        except ValueError:
+            seconds = None
+    if seconds is None or seconds <= 0:
+        raise ValueError(
+            f"{value!r} is not how long after the run opens its items are due; write e.g. "
+            "due: 10h (10:00 on a daily list: its run opens at local midnight), due: 90m or "
+            "due: 2d"
+        )
+    return seconds
+
+
+DueAfter = Annotated[
+    float,
+    BeforeValidator(_due),
+    PlainSerializer(format_duration, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": DURATION_PATTERN, "examples": ["10h", "90m", "2d"]}
+    ),
+]
+"""How long after a calendar run opens its items are due (``10h``), on the local wall clock."""
+
+_RUN_LENGTH = {
+    "daily": (86400.0, "a daily run lasts 1d", "10h"),
+    "weekly": (7 * 86400.0, "a weekly run lasts 7d", "2d"),
+    "monthly": (28 * 86400.0, "a monthly run can last only 28d, in February", "5d"),
+}
+"""The shortest run of each period: its length, said, and a due time that fits in it."""
+_SHIFT_HOURS = (7, 19)
+"""The shift starts of a shift list that names none (as the tick store reads it)."""
 
 
 class ItemCondition(Model):
@@ -92,6 +140,8 @@ class ChecklistItemConfig(Model):
     """A cockpit action that performs the check."""
     when: ItemCondition | None = None
     """Tick the item by itself when a service is UP or a metric is within its limits."""
+    due: DueAfter | None = None
+    """This item's own due time, instead of the checklist's ``due:``."""
 
 
 class ChecklistConfig(Model):
@@ -114,6 +164,9 @@ class ChecklistConfig(Model):
     """For ``period: shift``: the local hours shifts start at (default [7, 19])."""
     description: Label | None = None
     """What the checklist is for."""
+    due: DueAfter | None = None
+    """How long after a daily, weekly, monthly or shift run opens its items are due, e.g. ``10h``
+    (10:00 local time on a daily list); unticked past it, an item is overdue."""
     items: list[ChecklistItemConfig] | None = None
     """The items, in order."""
     runbook: str | None = Field(default=None, min_length=1)
@@ -157,9 +210,41 @@ class ChecklistConfig(Model):
                 problems.append(
                     (("shift_hours",), "list each shift's start hour once, e.g. [7, 19]")
                 )
+        problems.extend(self._due_problems())
         if problems:
             raise LocatedError(problems)
         return self
+
+    def _due_problems(self) -> list[tuple[Loc, str]]:
+        """A ``due:`` on a list that has no calendar runs, or one that falls past its run's end."""
+        dues: list[tuple[Loc, float | None]] = [(("due",), self.due)]
+        dues += [(("items", i, "due"), item.due) for i, item in enumerate(self.items or ())]
+        if self.period in ("deploy", "incident"):
+            return [
+                (
+                    loc,
+                    f"`due:` only goes with a daily, weekly, monthly or shift period: a "
+                    f"{self.period} run opens when it is needed, not at a set time",
+                )
+                for loc, due in dues
+                if due is not None
+            ]
+        if self.period == "shift":
+            starts = sorted(set(self.shift_hours or _SHIFT_HOURS))
+            gaps = [b - a for a, b in zip(starts, [*starts[1:], starts[0] + 24], strict=True)]
+            limit, example = min(gaps) * 3600.0, "2h"
+            length = f"its shortest shift lasts {format_duration(limit)}"
+        else:
+            limit, length, example = _RUN_LENGTH[self.period]
+        return [
+            (
+                loc,
+                f"due {format_duration(due)} falls after the run ends ({length}); "
+                f"write a shorter time, e.g. due: {example}",
+            )
+            for loc, due in dues
+            if due is not None and due >= limit
+        ]
 
     @property
     def title(self) -> str:

@@ -81,6 +81,7 @@ def load_items(entry: ChecklistConfig, base_dir: Path) -> tuple[ChecklistItem, .
                 hint=item.hint,
                 command=item.command,
                 when=item.when.key if item.when is not None else None,
+                due=item.due,
             )
             for item in entry.items or ()
         )
@@ -118,6 +119,7 @@ def to_checklist(entry: ChecklistConfig, base_dir: Path) -> Checklist:
         timezone=entry.timezone,
         shift_hours=tuple(entry.shift_hours or ()),
         description=entry.description,
+        due=entry.due,
     )
 
 

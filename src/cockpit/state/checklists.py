@@ -10,7 +10,7 @@ explicit run id such as the incident number.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal, get_args
@@ -39,6 +39,8 @@ class ChecklistItem:
         hint: How to check it, e.g. the runbook's shell command; None when there is none.
         command: A cockpit action that performs the check, or None.
         when: What ticks it by itself (``service:NAME`` or ``metric:NAME``), or None.
+        due: Seconds after its run opens by which this item is due, when it has its own due
+            time (else the checklist's :attr:`Checklist.due` holds).
     """
 
     id: str
@@ -46,6 +48,7 @@ class ChecklistItem:
     hint: str | None = None
     command: str | None = None
     when: str | None = None
+    due: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,8 @@ class Checklist:
         timezone: IANA name of the zone whose days, weeks, months and shifts make the periods.
         shift_hours: Local hours at which shifts start (shift cadence; empty means 7 and 19).
         description: What the checklist is for, or None.
+        due: Seconds after a calendar run opens (see :func:`run_opens`) by which its items are
+            due, counted on the local wall clock; None when they have no due time.
     """
 
     id: str
@@ -72,6 +77,7 @@ class Checklist:
     timezone: str = "UTC"
     shift_hours: tuple[int, ...] = ()
     description: str | None = None
+    due: float | None = None
 
     def __post_init__(self) -> None:
         """Refuse definitions that would make ticks ambiguous."""
@@ -208,6 +214,30 @@ def previous_period(checklist: Checklist, period: str) -> str:
     return f"{day - timedelta(days=1):%Y-%m-%d}T{starts[-1]:02d}"
 
 
+def run_opens(checklist: Checklist, period: str) -> datetime:
+    """When a calendar run opens, aware in the checklist's zone.
+
+    A daily run opens at local midnight, a weekly one on the Monday of its ISO week, a monthly
+    one on the 1st, a shift at its start hour.
+
+    Raises:
+        ValueError: The cadence has no calendar periods, or ``period`` is not one of its keys.
+    """
+    from zoneinfo import ZoneInfo
+
+    cadence = checklist.cadence
+    if cadence not in CALENDAR_CADENCES or not _is_calendar_period(checklist, period):
+        raise ValueError(f"{period!r} is not a {cadence} period")
+    hour = int(period[11:]) if cadence == "shift" else 0
+    if cadence == "weekly":
+        day = date.fromisocalendar(int(period[:4]), int(period[6:]), 1)
+    elif cadence == "monthly":
+        day = date(int(period[:4]), int(period[5:]), 1)
+    else:
+        day = date.fromisoformat(period[:10])
+    return datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo(checklist.timezone))
+
+
 def resolve_period(checklist: Checklist, period: str | None, now: datetime | None = None) -> str:
     """The period to use for ``checklist``: ``period`` checked, or the current one.
 
@@ -331,8 +361,8 @@ class ChecklistBook:
         if checklist.cadence not in CALENDAR_CADENCES or not checklist.items:
             return None
         before = previous_period(checklist, self.current_period(checklist))
-        # Calendar keys sort as text in time order (ISO dates, weeks, months, date+hour).
-        if not any(run <= before for run in self.periods(env, checklist)):
+        first = self.first_run(env, checklist)
+        if first is None or first > before:
             return None
         last = self.summary(env, checklist, before)
         return None if last.complete else last
@@ -435,20 +465,47 @@ class ChecklistBook:
         the definition are left out here but stay in :meth:`history`.
         """
         run = resolve_period(checklist, period, self._clock())
-        rows = self._store.read(
-            "SELECT e.item_id, e.done, e.who, e.at, e.note, e.evidence FROM checklist_events AS e "
-            "JOIN (SELECT item_id, MAX(id) AS last FROM checklist_events "
-            "WHERE environment = ? AND checklist_id = ? AND period = ? GROUP BY item_id) AS m "
-            "ON e.id = m.last",
-            (env, checklist.id, run),
-        )
-        latest = {
-            r["item_id"]: TickState(
-                bool(r["done"]), r["who"], from_iso(r["at"]), r["note"], r["evidence"]
+        return self.run_states(env, checklist, [run])[run]
+
+    def run_states(
+        self, env: str, checklist: Checklist, periods: Sequence[str]
+    ) -> dict[str, dict[str, TickState]]:
+        """:meth:`state` of several runs at once, keyed by period (each as given, unchecked).
+
+        A run nobody touched has every item ``TickState(done=False)``.
+        """
+        latest: dict[str, dict[str, TickState]] = {period: {} for period in periods}
+        if periods:
+            marks = ", ".join("?" * len(latest))
+            rows = self._store.read(
+                "SELECT e.period, e.item_id, e.done, e.who, e.at, e.note, e.evidence "
+                "FROM checklist_events AS e JOIN (SELECT MAX(id) AS last FROM checklist_events "
+                f"WHERE environment = ? AND checklist_id = ? AND period IN ({marks}) "
+                "GROUP BY period, item_id) AS m ON e.id = m.last",
+                (env, checklist.id, *latest),
             )
-            for r in rows
+            for r in rows:
+                latest[r["period"]][r["item_id"]] = TickState(
+                    bool(r["done"]), r["who"], from_iso(r["at"]), r["note"], r["evidence"]
+                )
+        untouched = TickState(done=False)
+        return {
+            period: {item.id: states.get(item.id, untouched) for item in checklist.items}
+            for period, states in latest.items()
         }
-        return {item.id: latest.get(item.id, TickState(done=False)) for item in checklist.items}
+
+    def first_run(self, env: str, checklist: Checklist) -> str | None:
+        """The earliest run of a calendar checklist in ``env`` with any event; None if none.
+
+        Calendar keys sort as text in time order (ISO dates, weeks, months, date+hour), so this
+        is when the checklist came into use there.
+        """
+        row = self._store.read_one(
+            "SELECT MIN(period) AS first FROM checklist_events "
+            "WHERE environment = ? AND checklist_id = ?",
+            (env, checklist.id),
+        )
+        return None if row is None else row["first"]
 
     def history(
         self,

@@ -16,6 +16,20 @@ def format_age(seconds: float) -> str:
     return f"{s // 86400}d"
 
 
+def format_late(seconds: float) -> str:
+    """How long past due, in whole minutes, hours or days: ``0m``, ``59m``, ``2h``, ``3d``.
+
+    Coarse on purpose: a mark that shows it changes at most once a minute, so a list redrawn
+    when its marks change is not redrawn every second.
+    """
+    minutes = max(0, int(seconds)) // 60
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 1440:
+        return f"{minutes // 60}h"
+    return f"{minutes // 1440}d"
+
+
 def format_freshness(seconds: float) -> str:
     """How old data is, in steps that change rarely: ``just now``, ``20s ago``, ``3m ago``.
 

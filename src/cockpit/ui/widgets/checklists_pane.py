@@ -14,7 +14,9 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from cockpit.feeds.checklist_due import RunDue, assess, due_at, format_due, missed_runs
 from cockpit.state.checklists import (
+    CALENDAR_CADENCES,
     Checklist,
     ChecklistBook,
     ChecklistItem,
@@ -29,6 +31,7 @@ from cockpit.ui.widgets.pane import Pane
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import datetime
 
     from cockpit.domain.health import ServiceStatus
     from cockpit.feeds.metric_board import MetricRow
@@ -43,6 +46,8 @@ WRITE_ERRORS = (StoreError, sqlite3.Error, OSError)
 
 FailureKey = tuple[str, str, str]
 """(environment, checklist id, item id)."""
+MissedKey = tuple[str, str]
+"""(environment, period): the run that missed counts were read before."""
 
 
 @dataclass(frozen=True)
@@ -93,12 +98,33 @@ class ChecklistLoaded(Message):
 
 
 class OverdueRead(Message):
-    """The previous run of a calendar checklist, when it ended with items left (else None)."""
+    """What stands out from the earlier runs of a calendar checklist.
 
-    def __init__(self, checklist_id: str, summary: RunSummary | None) -> None:
+    ``summary`` is the previous run when it ended with items left (else None); ``missed`` the
+    run it was read for (environment, period) with how many runs in a row before it each item
+    was missed in (None for a list without calendar runs).
+    """
+
+    def __init__(
+        self,
+        checklist_id: str,
+        summary: RunSummary | None,
+        missed: tuple[MissedKey, dict[str, int]] | None = None,
+    ) -> None:
         super().__init__()
         self.checklist_id = checklist_id
         self.summary = summary
+        self.missed = missed
+
+
+def _read_overdue(
+    book: ChecklistBook, environment: str, checklist: Checklist, period: str | None
+) -> OverdueRead:
+    """What :class:`OverdueRead` carries, read from the store (call from a worker thread)."""
+    missed = None
+    if period and checklist.cadence in CALENDAR_CADENCES:
+        missed = ((environment, period), missed_runs(book, environment, checklist, period))
+    return OverdueRead(checklist.id, book.overdue(environment, checklist), missed)
 
 
 class ChecklistsPane(Pane):
@@ -109,14 +135,19 @@ class ChecklistsPane(Pane):
     key = "4"
     stale_after = float("inf")  # the store is local: data never goes stale on its own
 
-    COMPONENT_CLASSES = {"checklist--done", "checklist--failed"}
+    COMPONENT_CLASSES = {
+        "checklist--done",
+        "checklist--failed",
+        "checklist--overdue",
+        "checklist--missed",
+    }
 
     DEFAULT_CSS = """
     ChecklistsPane > .checklist--done {
         color: $status-up;
         text-style: bold;
     }
-    ChecklistsPane > .checklist--failed {
+    ChecklistsPane > .checklist--failed, ChecklistsPane > .checklist--overdue {
         color: $status-down;
         text-style: bold;
     }
@@ -129,7 +160,7 @@ class ChecklistsPane(Pane):
         border: none;
         padding: 0;
     }
-    ChecklistsPane > .checklist--heading.-overdue {
+    ChecklistsPane > .checklist--heading.-overdue, ChecklistsPane > .checklist--missed {
         color: $status-degraded;
         text-style: bold;
     }
@@ -167,9 +198,13 @@ class ChecklistsPane(Pane):
         self.statuses: list[ServiceStatus] = []
         """The latest health roll-ups (bound items tick themselves when their service is UP)."""
         self.metric_rows: Callable[[], list[MetricRow]] = list
+        """The metric rows of the environment in focus, read when bound items are looked at."""
         self._writes = 0
         self._overdue: dict[str, RunSummary | None] = {}
-        """The metric rows of the environment in focus, read when bound items are looked at."""
+        self._missed: dict[str, tuple[MissedKey, dict[str, int]]] = {}
+        """Per checklist: the run its missed counts were read for, and the counts."""
+        self._shown_marks: object = None
+        """The overdue and missed marks on screen, to redraw when the clock changes them."""
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -179,11 +214,15 @@ class ChecklistsPane(Pane):
     def poll(self) -> None:
         """Read the run on screen again, so ticks made elsewhere (another cockpit, the CLI) show.
 
-        Skipped while a tick of this pane is on its way, and for a pane not on screen.
+        Skipped while a tick of this pane is on its way, and for a pane not on screen. Marks
+        the clock changed since they were drawn (an item turning overdue, or an hour more
+        overdue) are redrawn first.
         """
         view, book, checklist = self.view, self.book, self.checklist
         if view is None or book is None or checklist is None or self.pending or not self.display:
             return
+        if self._marks(self._run_due(view)) != self._shown_marks:
+            self._render_view()
         if view.checklist.id != checklist.id:
             return
         self._poll(book, self.environment, checklist, view, self._writes)
@@ -209,7 +248,7 @@ class ChecklistsPane(Pane):
         if period is None:
             return
         if period != view.period:  # a new day or shift: yesterday's run may be left unfinished
-            self.post_message(OverdueRead(checklist.id, book.overdue(environment, checklist)))
+            self.post_message(_read_overdue(book, environment, checklist, period))
         states = book.state(environment, checklist, period)
         if period != view.period or states != view.states:
             self.post_message(ChecklistLoaded(ChecklistView(checklist, period, states), writes))
@@ -272,8 +311,8 @@ class ChecklistsPane(Pane):
         description="read checklist ticks",
     )
     def _load(self, book: ChecklistBook, environment: str, checklist: Checklist) -> None:
-        self.post_message(OverdueRead(checklist.id, book.overdue(environment, checklist)))
         period = book.active_period(environment, checklist)
+        self.post_message(_read_overdue(book, environment, checklist, period))
         if period is None:
             # A deploy or incident list before its first run: items show, unticked.
             states = {item.id: TickState(done=False) for item in checklist.items}
@@ -284,8 +323,13 @@ class ChecklistsPane(Pane):
 
     def on_overdue_read(self, message: OverdueRead) -> None:
         message.stop()
-        if self._overdue.get(message.checklist_id) != message.summary:
-            self._overdue[message.checklist_id] = message.summary
+        missed = message.missed
+        changed = self._overdue.get(message.checklist_id) != message.summary
+        changed |= missed is not None and self._missed.get(message.checklist_id) != missed
+        self._overdue[message.checklist_id] = message.summary
+        if missed is not None:
+            self._missed[message.checklist_id] = missed
+        if changed:
             self._render_view()
 
     def on_checklist_loaded(self, message: ChecklistLoaded) -> None:
@@ -339,24 +383,60 @@ class ChecklistsPane(Pane):
         """Ticked and unsaved items carry theme colours."""
         self._render_view()
 
+    def _run_due(self, view: ChecklistView) -> tuple[RunDue, datetime] | None:
+        """Where the items on screen stand against their due time and earlier runs, and when."""
+        if self.book is None:
+            return None
+        key, missed = self._missed.get(view.checklist.id, (("", ""), {}))
+        if key != (self.environment, view.period):
+            missed = {}  # read for another run: the next read brings this one's
+        now = self.book.now()
+        return assess(view.checklist, view.period, view.states, missed, now), now
+
+    @staticmethod
+    def _marks(run: tuple[RunDue, datetime] | None) -> object:
+        if run is None:
+            return None
+        due, now = run
+        return tuple(item.marks(now) for item in due.items.values())
+
+    def _heading(self, view: ChecklistView, due: RunDue | None) -> Text:
+        done = sum(s.done for s in view.states.values())
+        run = view.period or "(no run yet)"
+        heading = Text(
+            f"{plain(view.checklist.title, 120)} · {view.checklist.cadence} {run}"
+            f" · {done}/{len(view.states)} done"
+        )
+        if due is not None and due.due is not None:
+            heading.append(f" · due {format_due(view.checklist, view.period, due.due)}")
+        if due is not None and due.overdue:
+            heading.append(" · ")
+            style = self.get_component_rich_style("checklist--overdue", partial=True)
+            heading.append(f"{due.overdue} overdue", style=style)
+        if due is not None and due.missed:
+            heading.append(" · ")
+            style = self.get_component_rich_style("checklist--missed", partial=True)
+            heading.append(f"{due.missed} missed", style=style)
+        overdue = self._overdue.get(view.checklist.id)
+        if overdue is not None:
+            heading.append(f"   ▲ OVERDUE: {overdue.period} left at {overdue.done}/{overdue.total}")
+        if len(self.checklists) > 1:
+            heading.append(f"   ([ ] list {self.index + 1}/{len(self.checklists)})")
+        return heading
+
     def _render_view(self) -> None:
         view = self.view
         if view is None:
             return
-        done = sum(s.done for s in view.states.values())
-        total = len(view.states)
-        run = view.period or "(no run yet)"
-        heading = (
-            f"{plain(view.checklist.title, 120)} · {view.checklist.cadence} {run}"
-            f" · {done}/{total} done"
-        )
-        overdue = self._overdue.get(view.checklist.id)
-        if overdue is not None:
-            heading += f"   ▲ OVERDUE: {overdue.period} left at {overdue.done}/{overdue.total}"
-        if len(self.checklists) > 1:
-            heading += f"   ([ ] list {self.index + 1}/{len(self.checklists)})"
-        self.query_one(".checklist--heading", Label).update(heading)
-        self.query_one(".checklist--heading", Label).set_class(overdue is not None, "-overdue")
+        run = self._run_due(view)
+        self._shown_marks = self._marks(run)
+        due = None if run is None else run[0]
+        heading = self.query_one(".checklist--heading", Label)
+        heading.update(self._heading(view, due))
+        heading.set_class(self._overdue.get(view.checklist.id) is not None, "-overdue")
+        # With the pane's background, as the done box has: readable on the highlighted row too.
+        overdue_style = self.get_component_rich_style("checklist--overdue")
+        missed_style = self.get_component_rich_style("checklist--missed")
         option_list = self.query_one(OptionList)
         highlighted = option_list.highlighted
         option_list.clear_options()
@@ -364,6 +444,7 @@ class ChecklistsPane(Pane):
             state = view.states.get(item.id, TickState(done=False))
             label = Text(no_wrap=False)
             failure = self.failed.get(self._key(item.id))
+            late, missed = ("", "") if run is None else run[0].items[item.id].marks(run[1])
             if self._key(item.id) in self.pending:
                 label.append("[…] ", style="bold")
             elif failure is not None:
@@ -377,8 +458,15 @@ class ChecklistsPane(Pane):
             elif state.done:
                 label.append("[✓] ", style=self.get_component_rich_style("checklist--done"))
             else:
-                label.append("[ ] ")
+                # The box of an item that stands out takes its colour: seen down the left edge.
+                label.append(
+                    "[ ] ", style=overdue_style if late else missed_style if missed else ""
+                )
             label.append(plain(item.text, 500))
+            if late:
+                label.append(f"  {late}", style=overdue_style)
+            if missed:
+                label.append(f"  {missed}", style=missed_style)
             if state.who and state.at:
                 verb = "" if state.done else "unticked "
                 label.append(
@@ -396,6 +484,12 @@ class ChecklistsPane(Pane):
         lines = []
         if item is not None and item.hint:
             lines.append(f"how: {plain(item.hint, 1000)}")
+        view = self.view
+        if item is not None and item.due is not None and view is not None and view.period:
+            # Its own due time: the heading shows only the checklist's.
+            due = due_at(view.checklist, view.period, item)
+            if due is not None:
+                lines.append(f"due: {format_due(view.checklist, view.period, due)}")
         state = self.view.states.get(item.id) if item is not None and self.view else None
         if state is not None and state.done and state.evidence:
             # The output that ticked it, last lines only: the report holds the rest.
