@@ -154,6 +154,16 @@ async def _answer(pilot: Pilot[Any], name: str, *keys: str) -> ConfirmScreen:
     return dialog
 
 
+async def _running(pilot: Pilot[Any], name: str) -> RunScreen:
+    """Start ``name`` (an environment with protection none) and wait for its first line."""
+    await _answer(pilot, name, "enter")
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, RunScreen) and app.screen.lines_shown > 0)
+    screen = app.screen
+    assert isinstance(screen, RunScreen)
+    return screen
+
+
 async def _ran(pilot: Pilot[Any]) -> RunScreen:
     app = pilot.app
     await until(pilot, lambda: isinstance(app.screen, RunScreen) and not app.screen.running)
@@ -304,11 +314,7 @@ async def test_cancel_stops_the_action_and_records_cancelled(
 ) -> None:
     app = cockpit("dev")
     async with app.run_test(size=(120, 40)) as pilot:
-        await _answer(pilot, "slow", "enter")
-        await until(pilot, lambda: isinstance(app.screen, RunScreen))
-        screen = app.screen
-        assert isinstance(screen, RunScreen)
-        await until(pilot, lambda: screen.lines_shown == 1)
+        screen = await _running(pilot, "slow")
         # ctrl+c belongs to the run while it runs: it cancels, it does not ask to quit.
         await pilot.press("ctrl+c")
         await until(pilot, lambda: not screen.running, seconds=15)
@@ -565,3 +571,20 @@ async def test_the_verdict_of_verify_is_shown(
     found = _attempts(state_store)
     assert "recovered after" in (found[0].reason or "")
     assert "not recovered" in (found[1].reason or "")
+
+
+async def test_quitting_cancels_a_running_action(
+    cockpit: Callable[..., CockpitApp], state_store: Store
+) -> None:
+    import asyncio
+
+    app = cockpit("dev")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _running(pilot, "slow")
+        await app.action_quit()
+    # The run ends in its own thread: its outcome is recorded there, shortly after.
+    for _ in range(100):
+        if _outcomes(state_store) == ["cancelled"]:
+            break
+        await asyncio.sleep(0.1)
+    assert _outcomes(state_store) == ["cancelled"]
