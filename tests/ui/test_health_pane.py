@@ -81,7 +81,7 @@ async def test_all_environments_and_switch(make_app: AppFactory, http_server: Ht
         pane = app.query_one(HealthPane)
         await _wait_for(pilot, lambda: len(pane.statuses) == 3)
         pane.query_one("#services", DataTable).focus()
-        await pilot.press("a")
+        await pilot.press("E")
         assert pane.all_envs
         table = pane.query_one("#services", DataTable)
         await _wait_for(pilot, lambda: table.row_count == 3)
@@ -89,7 +89,7 @@ async def test_all_environments_and_switch(make_app: AppFactory, http_server: Ht
         # Counts per environment, so trouble in one is not mistaken for another's.
         # Once every service has its first result (a check may still be on its way at first).
         await _wait_for(pilot, lambda: pane.note == "local: 1 DOWN · prod: all 1 UP")
-        await pilot.press("a")
+        await pilot.press("E")
         app.switch_environment("prod")
         await pilot.pause()
         assert [s.name for s in pane._visible()] == ["prod-api"]

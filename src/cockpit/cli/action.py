@@ -83,25 +83,13 @@ def _params(pairs: list[str]) -> dict[str, str] | str:
 
 
 def _gate(loaded: LoadedConfig, store: Store, read_only: bool) -> Gate:
-    from pathlib import Path
-
-    from cockpit.actions.context import ActionContext
-    from cockpit.actions.gate import Gate
-    from cockpit.actions.trail import ActionTrail
-    from cockpit.actions.verify import ProbeVerifier
+    from cockpit.actions.setup import open_gate
     from cockpit.domain.paths import operator_id
-    from cockpit.state.audit import AuditLog
 
-    unsaved = store.warning if (store.in_memory or store.read_only) else None
-    trail = ActionTrail(AuditLog(store), operator_id(), unsaved=unsaved)
-    ctx = ActionContext(base_dir=loaded.base_dir, workdir=Path.cwd())
-    return Gate(
-        loaded.config,
-        trail,
-        ctx,
-        read_only=read_only,
-        verifier=ProbeVerifier(loaded.config, loaded.base_dir),
+    gate, _audit = open_gate(
+        loaded.config, store, operator_id(), loaded.base_dir, read_only=read_only
     )
+    return gate
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
+from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -13,6 +14,9 @@ from cockpit.text.sanitize import plain
 from cockpit.ui import heap
 from cockpit.ui.context import AppContext, StartupError
 from cockpit.ui.messages import (
+    ActionPrepared,
+    ActionRefused,
+    ActionWanted,
     CheckNowRequested,
     HealthSnapshot,
     HostSampled,
@@ -29,7 +33,10 @@ from cockpit.ui.widgets.pane import Pane
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from cockpit.actions.gate import Gate
+    from cockpit.actions.model import Origin, Plan
     from cockpit.config.environments import Environment
+    from cockpit.ui.action_flow import ActionFlow
     from cockpit.ui.feed_supervisor import Feeds
     from cockpit.ui.trouble_news import TroubleNews
     from cockpit.ui.widgets.metrics_pane import MetricsPane
@@ -50,15 +57,34 @@ def _theme_commands() -> type[Provider]:
     return ThemeCommands
 
 
+def _action_commands() -> type[Provider]:
+    from cockpit.ui.commands import ActionCommands
+
+    return ActionCommands
+
+
+def _place_commands() -> type[Provider]:
+    from cockpit.ui.commands import PlaceCommands
+
+    return PlaceCommands
+
+
 class CockpitApp(CockpitShell):
     """The terminal operations cockpit."""
 
     TITLE = "ops-cockpit"
-    COMMANDS = App.COMMANDS | {_environment_commands, _theme_commands}
+    COMMANDS = App.COMMANDS | {
+        _action_commands,
+        _place_commands,
+        _environment_commands,
+        _theme_commands,
+    }
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         # Help first: the footer is cut from the right on a narrow screen.
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("a", "actions", "Actions", id="actions"),
+        Binding("A", "audit", "Audit trail", id="audit", show=False),
         Binding("q", "ask_quit", "Quit", id="quit"),
         Binding("ctrl+c", "quit_twice", "Quit", show=False, priority=True, id="quit_ctrl_c"),
         # Priority, so it answers over the question screen; off unless the question is asked.
@@ -99,6 +125,7 @@ class CockpitApp(CockpitShell):
         self.env_name = context.environment if context else ""
         self._feeds: Feeds | None = None
         self._news: TroubleNews | None = None
+        self._actions: ActionFlow | None = None
 
     @property
     def context(self) -> AppContext:
@@ -125,6 +152,20 @@ class CockpitApp(CockpitShell):
     def environment(self) -> Environment:
         """The environment in focus."""
         return self.context.config.environments[self.env_name]
+
+    @property
+    def actions(self) -> ActionFlow:
+        """Form, preview, confirmation and run of actions (made on first use)."""
+        if self._actions is None:
+            from cockpit.ui.action_flow import ActionFlow
+
+            self._actions = ActionFlow(self)
+        return self._actions
+
+    @property
+    def gate(self) -> Gate:
+        """The one gate every action of this cockpit goes through."""
+        return self.actions.gate
 
     async def on_mount(self) -> None:
         self._apply_layout(self.size.width, self.size.height)
@@ -263,6 +304,65 @@ class CockpitApp(CockpitShell):
             "Switch environment", "Pick the environment in focus", self.action_switch_env
         )
 
+    # ---- actions ------------------------------------------------------------------------------
+
+    def start_action(
+        self, name: str, params: dict[str, str] | None = None, origin: Origin = "palette"
+    ) -> None:
+        """Run the action ``name`` in the environment in focus: form, preview, confirm, run.
+
+        Args:
+            name: The action's name (an unknown one is refused by the gate, on record).
+            params: Values known already (the form shows them; defaults fill the rest).
+            origin: Where the request came from (recorded with the attempt).
+        """
+        if self.started:
+            self.actions.start(name, params, origin)
+
+    def confirm_and_run(self, plan: Plan) -> None:
+        """Preview ``plan`` (prepared elsewhere, e.g. a checklist step), confirm it, run it."""
+        if self.started:
+            self.actions.confirm_and_run(plan)
+
+    def action_actions(self) -> None:
+        """Open the palette with the actions of the environment in focus."""
+        if self.started:
+            self.actions.open_palette(actions_only=True)
+
+    def action_audit(self) -> None:
+        """Show every action attempt in the environment in focus."""
+        if self.started:
+            self.actions.open_audit()
+
+    def on_action_prepared(self, message: ActionPrepared) -> None:
+        self.actions.confirm_and_run(message.plan)
+
+    def on_action_refused(self, message: ActionRefused) -> None:
+        self.actions.refused(message.action, message.reason)
+
+    def on_action_wanted(self, message: ActionWanted) -> None:
+        if message.run:
+            self.start_action(message.text, origin=message.origin)
+        elif self.started:
+            self.actions.open_palette(message.text)
+
+    def show_service(self, name: str) -> None:
+        """Show the Health pane with the cursor on the service ``name``."""
+        self.action_show_pane("health")
+        if not self.panes.health.select_service(name):
+            self.notify(f"{plain(name, 60)} has no result yet", timeout=3, markup=False)
+
+    def show_checklist(self, checklist_id: str) -> None:
+        """Show the Checklists pane with the checklist ``checklist_id``."""
+        self.panes.checklists.show_checklist(checklist_id)
+        self.action_show_pane("checklists")
+
+    async def action_quit_twice(self) -> None:
+        """ctrl+c quits when pressed twice, unless a running action takes it (to cancel)."""
+        if getattr(self.screen, "claims_ctrl_c", False):
+            raise SkipAction()
+        await super().action_quit_twice()
+
     # ---- data ---------------------------------------------------------------------------------
 
     def _tick(self) -> None:
@@ -327,8 +427,10 @@ class CockpitApp(CockpitShell):
             self._feeds.stop()
 
     async def action_quit(self) -> None:
-        """Stop background loops, then exit."""
+        """Stop background loops and running actions, then exit."""
         self._stop_feeds()
+        if self._actions is not None:
+            self._actions.cancel_runs()
         self.exit(0)
 
     def on_state_write_failed(self, message: StateWriteFailed) -> None:

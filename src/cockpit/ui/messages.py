@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     # Types only: the shell imports this module before its first frame.
     from textual.worker import Worker
 
+    from cockpit.actions.model import Origin, Plan
     from cockpit.domain.health import ServiceStatus
     from cockpit.sources.metrics.host import HostSample
     from cockpit.sources.metrics.processes import ProcessInfo
@@ -94,3 +95,36 @@ class MetricsArrived(Message):
         super().__init__()
         self.record = record
         self.environment = environment
+
+
+class ActionPrepared(Message):
+    """The gate worked out what an action will do: preview it and ask for the confirmation."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__()
+        self.plan = plan
+
+
+class ActionRefused(Message):
+    """The gate refused an action before its preview (the refusal is in the audit trail)."""
+
+    def __init__(self, action: str, reason: str) -> None:
+        super().__init__()
+        self.action = action
+        self.reason = reason
+
+
+class ActionWanted(Message):
+    """The operator asked for an action from a pane: run the one named, or look it up.
+
+    Attributes:
+        text: An action's name, or words to search the palette with.
+        run: ``text`` names an action of the environment in focus: start it.
+        origin: Where the request came from (recorded with the attempt).
+    """
+
+    def __init__(self, text: str, *, run: bool, origin: Origin = "metric") -> None:
+        super().__init__()
+        self.text = text
+        self.run = run
+        self.origin = origin

@@ -55,6 +55,11 @@ class HelpScreen(ModalScreen[None]):
             "The top bar names the environment every action targets. Production is painted red "
             "and marked ▲ PRODUCTION; protection says how an action must be confirmed "
             "(none, confirm, or typed: type the environment's name).\n\n",
+            "a lists the actions of the environment in focus (ctrl+p finds them too, beside panes, "
+            "services, log sources and checklists). Each one shows its exact call before it runs "
+            "and asks for the confirmation its environment's protection wants; p only previews. "
+            "A running action streams its output (c cancels it and everything it started); A "
+            "lists every attempt, refusals included (the audit trail).\n\n",
             "Each pane's bottom edge says how fresh its data is; 'stale' means no update arrived "
             "in time, and a red border means its backend failed (r retries).\n",
         )

@@ -19,45 +19,45 @@ if TYPE_CHECKING:
     from cockpit.domain.trouble import Trouble
 
 
-class EnvBanner(Widget):
-    """Environment name, description, protection, READ-ONLY badge, warnings and a UTC clock.
+def env_label(env: Environment, read_only: bool = False) -> Text:
+    """`▲ PRODUCTION  name  protection:typed  READ-ONLY`: where the keys point, how guarded."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if env.is_production:
+        text.append(" ▲ PRODUCTION ", style="bold reverse")
+        text.append(" ")
+    name = plain(env.badge or env.name, 40)
+    text.append(f" {name} ", style="bold")
+    text.append(f" protection:{env.guard.value}  ")
+    if read_only or env.read_only:
+        text.append(" READ-ONLY ", style="bold reverse")
+        text.append("  ")
+    return text
 
-    Production paints the whole bar in the theme's ``$prod-banner`` colour so a glance from across
-    the room tells where the keys point.
-    """
+
+class EnvColoured(Widget):
+    """A one-line bar in its environment's colours: production in the theme's ``$prod-banner``,
+    a ``confirm`` environment in ``$staging-banner``, others in their configured ``colour``."""
 
     DEFAULT_CSS = """
-    EnvBanner {
-        /* Docked so it stays on top when a pane is zoomed. */
-        dock: top;
+    EnvColoured {
         height: 1;
         width: 1fr;
         background: $panel;
         color: $foreground;
     }
-    EnvBanner.-confirm {
+    EnvColoured.-confirm {
         background: $staging-banner;
         color: $staging-banner-text;
     }
-    EnvBanner.-production {
+    EnvColoured.-production {
         background: $prod-banner;
         color: $prod-banner-text;
         text-style: bold;
     }
     """
 
-    environment: reactive[Environment | None] = reactive(None, layout=False)
-    read_only: reactive[bool] = reactive(False)
-    warning: reactive[str | None] = reactive(None)
-    env_count: reactive[int] = reactive(1)
-    trouble: reactive[Trouble | None] = reactive(None)
-    """What is wrong in the environment in focus (None before the first health snapshot)."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.clock: Callable[[], float] = time.time
-
-    def watch_environment(self, env: Environment | None) -> None:
+    def colour_for(self, env: Environment | None) -> None:
+        """Take the colours of ``env`` (None: the plain bar)."""
         prod = bool(env and env.is_production)
         self.set_class(prod, "-production")
         self.set_class(bool(env and not prod and env.guard.value == "confirm"), "-confirm")
@@ -75,22 +75,42 @@ class EnvBanner(Widget):
         else:
             self.styles.clear_rule("color")
 
+
+class EnvBanner(EnvColoured):
+    """Environment name, description, protection, READ-ONLY badge, warnings and a UTC clock.
+
+    Production paints the whole bar in the theme's ``$prod-banner`` colour so a glance from across
+    the room tells where the keys point.
+    """
+
+    DEFAULT_CSS = """
+    EnvBanner {
+        /* Docked so it stays on top when a pane is zoomed. */
+        dock: top;
+    }
+    """
+
+    environment: reactive[Environment | None] = reactive(None, layout=False)
+    read_only: reactive[bool] = reactive(False)
+    warning: reactive[str | None] = reactive(None)
+    env_count: reactive[int] = reactive(1)
+    trouble: reactive[Trouble | None] = reactive(None)
+    """What is wrong in the environment in focus (None before the first health snapshot)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.clock: Callable[[], float] = time.time
+
+    def watch_environment(self, env: Environment | None) -> None:
+        self.colour_for(env)
+
     def render(self) -> Text:
         env = self.environment
-        text = Text(no_wrap=True, overflow="ellipsis")
         if env is None:
-            return text
+            return Text(no_wrap=True, overflow="ellipsis")
         # What matters most comes first, so a narrow terminal cuts the description, never the
         # environment, its protection or the READ-ONLY badge.
-        if env.is_production:
-            text.append(" ▲ PRODUCTION ", style="bold reverse")
-            text.append(" ")
-        name = plain(env.badge or env.name, 40)
-        text.append(f" {name} ", style="bold")
-        text.append(f" protection:{env.guard.value}  ")
-        if self.read_only or env.read_only:
-            text.append(" READ-ONLY ", style="bold reverse")
-            text.append("  ")
+        text = env_label(env, self.read_only)
         self._append_trouble(text)
         if self.warning:
             text.append(f"⚠ {plain(self.warning, 300)}  ", style="bold")

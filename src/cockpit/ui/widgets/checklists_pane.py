@@ -759,6 +759,15 @@ class ChecklistsPane(Pane):
         if self.checklist is not None and self.book is not None:
             self.app.push_screen(ChecklistRunsScreen(self.book, self.environment, self.checklist))
 
+    def show_checklist(self, checklist_id: str) -> bool:
+        """Show the checklist ``checklist_id``; False when it is not one of this environment's."""
+        ids = [c.id for c in self.checklists]
+        if checklist_id not in ids:
+            return False
+        self.index = ids.index(checklist_id)
+        self.reload()
+        return True
+
     def action_next_checklist(self) -> None:
         """Show the next checklist."""
         if self.checklists:

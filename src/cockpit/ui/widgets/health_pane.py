@@ -77,7 +77,8 @@ class HealthPane(Pane):
     """
 
     BINDINGS = [
-        Binding("a", "toggle_all_envs", "All envs", id="health_all_envs"),
+        # Not `a`: that key starts actions everywhere.
+        Binding("E", "toggle_all_envs", "All envs", id="health_all_envs"),
         Binding("p", "toggle_processes", "Processes", id="health_processes"),
         Binding("c", "check_now", "Check now", id="health_check_now"),
         Binding("L", "service_logs", "Its logs", id="health_logs"),
@@ -308,6 +309,16 @@ class HealthPane(Pane):
             if event.cursor_row != self._cursor_placed:
                 self.follow_worst = False  # the operator chose a row: keep to it
             self._show_detail()
+
+    def select_service(self, name: str) -> bool:
+        """Put the cursor on the service ``name`` of the environment in focus; False if absent."""
+        key = f"{self.environment}\x00{name}"
+        if key not in self._order:
+            return False
+        self.follow_worst = False
+        self._place_cursor(self.query_one("#services", DataTable), self._order.index(key))
+        self._show_detail()
+        return True
 
     def selected(self) -> ServiceStatus | None:
         """The service under the cursor."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, ClassVar
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -18,6 +19,7 @@ from textual.widgets import Static
 from cockpit.domain.thresholds import Level
 from cockpit.state.metric_ring import WINDOWS
 from cockpit.text.sanitize import plain
+from cockpit.ui.messages import ActionWanted
 from cockpit.ui.widgets.metric_table import MetricTable
 from cockpit.ui.widgets.pane import Pane
 
@@ -43,6 +45,8 @@ class MetricsPane(Pane):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "next_window", "Window", id="metric_window"),
+        # Only on a row whose metric names an action; elsewhere `a` is the app's (actions).
+        Binding("a", "row_action", "Row's action", id="metric_action"),
     ]
 
     pane_id = "metrics"
@@ -74,6 +78,9 @@ class MetricsPane(Pane):
         self._painting = False
         self._ticks = 0
         self._header_text = ""
+        self.action_names: set[str] = set()
+        """The actions of the environment in focus (a metric's `action:` may name one)."""
+        self._row_has_action = False
 
     @property
     def window(self) -> float:
@@ -88,6 +95,7 @@ class MetricsPane(Pane):
     def on_mount(self) -> None:
         super().on_mount()
         self._paint_header()
+        self.watch(self.table, "cursor", self._cursor_moved, init=False)
 
     @property
     def table(self) -> MetricTable:
@@ -99,6 +107,7 @@ class MetricsPane(Pane):
         from cockpit.feeds.metric_board import MetricBoard
 
         entries = config.metrics_for(environment)
+        self.action_names = {a.name for a in config.actions_for(environment)}
         if not entries:
             self.attach(
                 None, environment, f"no metrics for {environment}: add them under `metrics:`"
@@ -183,6 +192,7 @@ class MetricsPane(Pane):
             self.error = None
         self._paint_header(rows)
         self._subtitle()
+        self._offer_row_action()
 
     def _paint_header(self, rows: list[MetricRow] | None = None) -> None:
         header = self.query_one(".metrics--header", Static)
@@ -201,6 +211,9 @@ class MetricsPane(Pane):
             if n
         ]
         parts.append(", ".join(trouble) if trouble else "all within limits")
+        runnable = self.runnable_action()
+        if runnable is not None:
+            parts.append(f"a: run {plain(runnable, 60)}")
         self._set_header(header, " · ".join(parts))
 
     def _set_header(self, header: Static, text: str) -> None:
@@ -229,6 +242,44 @@ class MetricsPane(Pane):
         self.post_message(self.WindowChanged(self.window))
         self.paint()
         self.notify(f"Metrics: last {self.window_name}", timeout=2)
+
+    def row_action_text(self) -> str | None:
+        """What the highlighted row's metric says to do (its `action:`), if anything."""
+        row = self.table.selected if self.board is not None else None
+        return row.action if row is not None and row.action else None
+
+    def _offer_row_action(self) -> None:
+        # `a` shows in the footer as the row's only where a row has an action to offer.
+        has = self.row_action_text() is not None
+        if has != self._row_has_action:
+            self._row_has_action = has
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Off (not shown, the key goes on to the app's `a`) without an action on the row.
+        if action == "row_action":
+            return self._row_has_action
+        return True
+
+    def runnable_action(self) -> str | None:
+        """The action the highlighted row's crossed limit names, when it is one configured here."""
+        row = self.table.selected if self.board is not None else None
+        if row is None or row.action is None or row.level not in (Level.WARN, Level.CRIT):
+            return None
+        return row.action if row.action in self.action_names else None
+
+    def _cursor_moved(self) -> None:
+        if self.board is not None:
+            self._paint_header(self.table.rows)
+        self._offer_row_action()
+
+    def action_row_action(self) -> None:
+        """Start the action the highlighted row names, or look its words up in the palette."""
+        text = self.row_action_text()
+        if text is None:
+            raise SkipAction()
+        runnable = self.runnable_action()
+        self.post_message(ActionWanted(runnable or text, run=runnable is not None))
 
     def on_metric_table_chosen(self, message: MetricTable.Chosen) -> None:
         message.stop()
