@@ -28,6 +28,14 @@ from tests.ui.conftest import FIXED_EPOCH
 AppFactory = Callable[..., CockpitApp]
 
 
+def _field(form: object, name: str) -> Input:
+    """The form's input for the parameter ``name``."""
+    from textual.screen import Screen
+
+    assert isinstance(form, Screen)
+    return next(f for f in form.query(Input) if f.name == name)
+
+
 def _config() -> dict[str, Any]:
     return {
         "environments": {
@@ -350,13 +358,13 @@ async def test_the_form_checks_values_as_they_are_typed(
         await until(pilot, lambda: isinstance(app.screen.focused, Input))
         form = app.screen
         assert isinstance(form, ActionFormScreen)
-        assert form.query_one("#param-mode", Input).value == "fast"  # the default
+        assert _field(form, "mode").value == "fast"  # the default
         await pilot.press(*"-rf")
-        error = form.query_one("#error-path")
+        error = form.query_one("#error-0")  # under the first field, path
         assert error.has_class("-shown") and "starts with `-`" in str(error.render())
         await pilot.press("enter")
         assert app.screen is form  # a refused value: Enter stays
-        form.query_one("#param-path", Input).value = "marker-1"
+        _field(form, "path").value = "marker-1"
         await pilot.pause()
         assert not error.has_class("-shown")
         await pilot.press("enter", "enter")  # next field, then on to the preview

@@ -12,6 +12,7 @@ from textual.widgets import Label, OptionList
 from cockpit.state.checklists import DAILY_HOST_CHECKLIST, ChecklistBook
 from cockpit.state.store import Store
 from cockpit.ui.app import CockpitApp
+from cockpit.ui.screens.action_confirm import ConfirmScreen
 from cockpit.ui.screens.note import NoteScreen
 from cockpit.ui.widgets.checklists_pane import ChecklistsPane
 from tests.ui.conftest import DUE_CONFIG, FIXED_EPOCH, THREE_ENVS, ran_before
@@ -243,9 +244,16 @@ async def test_r_runs_the_items_read_only_command_and_keeps_its_output(
         assert state.evidence == "replication lag 0s"
         shown = str(pane.query_one(".checklist--hint").render())
         assert shown == f"how: cat {status}\nevidence: replication lag 0s"
-        # A mutating command does not run from a checklist; an item without one says so.
+        # A mutating command is previewed and confirmed as an action (Esc: nothing runs); an
+        # item without a command says so.
         await pilot.press("j", "r")
-        await pilot.pause(0.5)
+        for _ in range(100):
+            if isinstance(app.screen, ConfirmScreen):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await pilot.pause(0.3)
         assert not book.state("local", pane.checklists[0])["Vacuum done"].done
         assert not (tmp_path / "vacuumed").exists()
         await pilot.press("j", "r")

@@ -164,11 +164,13 @@ class Gate:
         *,
         label: str,
         origin: Origin = "checklist",
+        timeout: float = 120.0,
     ) -> Plan:
         """A plan for a command written in a runbook or a checklist item, as written.
 
         Its placeholders (``<container-id>``, ``$VAR``) are parameters whose values reach the
-        command only as environment variables; its risk comes from the runbook rules.
+        command only as environment variables; its risk comes from the runbook rules. It is
+        stopped (with its process group) after ``timeout`` seconds.
 
         Raises:
             Refused: Unknown environment or a refused value (recorded).
@@ -181,7 +183,7 @@ class Gate:
         except ParamError as exc:
             raise self._refuse(label, environment, given, str(exc), origin) from None
         call = runbook_call(command, env, values, str(self.ctx.workdir))
-        return Plan(command_action(label), env, values, call, origin=origin)
+        return Plan(command_action(label, timeout), env, values, call, origin=origin)
 
     def check(self, plan: Plan, confirmation: Confirmation) -> None:
         """Refuse unless ``plan`` may run now with ``confirmation``.
@@ -221,11 +223,7 @@ class Gate:
         self.check(plan, confirmation)
         if plan.steps:
             return await self._run_steps(plan, confirmation, on_line, cancel, confirm_step)
-        try:
-            intent = self.trail.intent(plan)
-        except Exception as exc:  # any store failure means: do not run
-            reason = f"the audit trail cannot record this run ({plain(str(exc), 200)}): not run"
-            raise Refused(reason) from None
+        intent = self._intent(plan)
         stop = cancel or asyncio.Event()
         started = time.monotonic()
         try:
@@ -234,7 +232,7 @@ class Gate:
             )
         except asyncio.CancelledError:
             outcome = Outcome("cancelled", seconds=time.monotonic() - started, detail="cancelled")
-            self.trail.outcome(intent, plan, outcome)
+            self._outcome(intent, plan, outcome)
             raise
         except Exception as exc:  # a kind's failure is an outcome, not a crash
             outcome = Outcome(
@@ -246,8 +244,28 @@ class Gate:
             verdict = await self._verify(plan, on_line)
             if verdict is not None:
                 outcome = replace(outcome, verification=verdict)
-        self.trail.outcome(intent, plan, outcome)
+        self._outcome(intent, plan, outcome)
         return outcome
+
+    def _intent(self, plan: Plan) -> int | None:
+        """Record the intent; None when a call that only reads could not be recorded.
+
+        Raises:
+            Refused: A call that changes things (or a dry run) could not be recorded: it may
+                not run unrecorded.
+        """
+        try:
+            return self.trail.intent(plan)
+        except Exception as exc:  # any store failure means: do not run
+            if plan.call.mutating or plan.dry_run:
+                reason = f"the audit trail cannot record this run ({plain(str(exc), 200)})"
+                raise Refused(f"{reason}: not run") from None
+            # Reading (a checklist's `df -h`) changes nothing: it runs, unrecorded.
+            return None
+
+    def _outcome(self, intent: int | None, plan: Plan, outcome: Outcome) -> None:
+        if intent is not None:
+            self.trail.outcome(intent, plan, outcome)
 
     async def _run_steps(
         self,
@@ -257,11 +275,7 @@ class Gate:
         cancel: asyncio.Event | None,
         confirm_step: StepConfirmer | None,
     ) -> Outcome:
-        try:
-            intent = self.trail.intent(plan)
-        except Exception as exc:  # any store failure means: do not run
-            reason = f"the audit trail cannot record this run ({plain(str(exc), 200)}): not run"
-            raise Refused(reason) from None
+        intent = self._intent(plan)
         started = time.monotonic()
         stop = cancel or asyncio.Event()
         outcome = Outcome("ok", detail=f"{len(plan.steps)} steps done")
@@ -287,7 +301,7 @@ class Gate:
             verdict = await self._verify(plan, on_line)
             if verdict is not None:
                 outcome = replace(outcome, verification=verdict)
-        self.trail.outcome(intent, plan, outcome)
+        self._outcome(intent, plan, outcome)
         return outcome
 
     async def _verify(self, plan: Plan, on_line: Callable[[str], None]) -> str | None:

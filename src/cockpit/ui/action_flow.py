@@ -6,7 +6,7 @@ and every read of the trail runs in a worker thread, never on the screen's own l
 
 from __future__ import annotations
 
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any
 
 from textual.worker import WorkerCancelled, WorkerFailed
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from cockpit.actions.gate import Gate
-    from cockpit.actions.model import Origin, Plan
+    from cockpit.actions.model import Origin, Outcome, Plan
     from cockpit.state.audit import AuditLog
     from cockpit.ui.app import CockpitApp
 
@@ -124,8 +124,16 @@ class ActionFlow:
 
     # ---- from a plan to an outcome -------------------------------------------------------------
 
-    def confirm_and_run(self, plan: Plan) -> None:
-        """Preview ``plan``, ask for the confirmation its environment wants, then run it."""
+    def confirm_and_run(
+        self, plan: Plan, on_outcome: Callable[[Outcome | None], None] | None = None
+    ) -> None:
+        """Preview ``plan``, ask for the confirmation its environment wants, then run it.
+
+        Args:
+            plan: What to run.
+            on_outcome: Called with the outcome when the run screen closes (None when refused
+                or not run).
+        """
         from cockpit.ui.screens.action_confirm import ConfirmScreen
         from cockpit.ui.screens.action_run import RunScreen
 
@@ -135,8 +143,11 @@ class ActionFlow:
 
         def answered(confirmation: Confirmation | None) -> None:
             if confirmation is not None:
-                app.push_screen(RunScreen(gate, plan, confirmation, monotonic))
-            elif dialog.preview_only:
+                app.push_screen(RunScreen(gate, plan, confirmation, monotonic), on_outcome)
+                return
+            if on_outcome is not None:
+                on_outcome(None)
+            if dialog.preview_only:
                 app.notify(
                     f"Preview only: {plain(plan.action.name, 60)} did not run",
                     timeout=4,

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from cockpit.actions.gate import Gate
-    from cockpit.actions.model import Origin, Plan
+    from cockpit.actions.model import Origin, Outcome, Plan
     from cockpit.config.environments import Environment
     from cockpit.ui.action_flow import ActionFlow
     from cockpit.ui.feed_supervisor import Feeds
@@ -319,10 +319,13 @@ class CockpitApp(CockpitShell):
         if self.started:
             self.actions.start(name, params, origin)
 
-    def confirm_and_run(self, plan: Plan) -> None:
-        """Preview ``plan`` (prepared elsewhere, e.g. a checklist step), confirm it, run it."""
+    def confirm_and_run(
+        self, plan: Plan, on_outcome: Callable[[Outcome | None], None] | None = None
+    ) -> None:
+        """Preview ``plan`` (prepared elsewhere, e.g. a checklist step), confirm it, run it;
+        ``on_outcome`` hears how it ended (None when it did not run)."""
         if self.started:
-            self.actions.confirm_and_run(plan)
+            self.actions.confirm_and_run(plan, on_outcome)
 
     def action_actions(self) -> None:
         """Open the palette with the actions of the environment in focus."""

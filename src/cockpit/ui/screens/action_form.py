@@ -16,13 +16,13 @@ from cockpit.ui.screens.dialog import ActionDialog
 from cockpit.ui.widgets.env_badge import EnvBadge
 
 if TYPE_CHECKING:
-    from cockpit.config.actions import ActionConfig
+    from cockpit.config.actions import ActionConfig, ParamSpec
     from cockpit.config.environments import Environment
 
 
-def _initial(action: ActionConfig, given: Mapping[str, str]) -> dict[str, str]:
+def _initial(params: Mapping[str, ParamSpec], given: Mapping[str, str]) -> dict[str, str]:
     values = {}
-    for name, spec in action.params.items():
+    for name, spec in params.items():
         value = given.get(name)
         if value is None and spec.default is not None:
             value = str(spec.default)
@@ -40,6 +40,8 @@ class ActionFormScreen(ActionDialog[dict[str, str] | None]):
         action: The action.
         environment: Where it would run (shown, so production is never a surprise).
         given: Values already known (pre-filled; defaults fill the others).
+        params: The parameters to ask for, when not the action's own (a runbook command's
+            placeholders).
     """
 
     DEFAULT_CSS = """
@@ -68,17 +70,22 @@ class ActionFormScreen(ActionDialog[dict[str, str] | None]):
     ]
 
     def __init__(
-        self, action: ActionConfig, environment: Environment, given: Mapping[str, str]
+        self,
+        action: ActionConfig,
+        environment: Environment,
+        given: Mapping[str, str],
+        params: Mapping[str, ParamSpec] | None = None,
     ) -> None:
         super().__init__(environment)
         self.action = action
+        self.params = dict(action.params if params is None else params)
         self.environment = environment
         self.given = dict(given)
         self.done = False
 
     def compose(self) -> ComposeResult:
         action = self.action
-        values = _initial(action, self.given)
+        values = _initial(self.params, self.given)
         with Vertical(id="form-dialog", classes="dialog"):
             yield EnvBadge(self.environment)
             title = f"{action.name} ({action.kind})"
@@ -86,12 +93,13 @@ class ActionFormScreen(ActionDialog[dict[str, str] | None]):
                 title += f"  {action.description}"
             yield Label(plain(title, 200), markup=False)
             with VerticalScroll(id="form-fields"):
-                for name, spec in action.params.items():
+                for index, (name, spec) in enumerate(self.params.items()):
                     about = f"{name}: {spec.description}" if spec.description else name
                     yield Label(plain(about, 200), classes="form--name", markup=False)
                     yield Label(plain(describe(spec), 200), classes="form--accepts", markup=False)
-                    yield Input(value=values[name], id=f"param-{name}")
-                    yield Label("", id=f"error-{name}", classes="form--error", markup=False)
+                    # Runbook placeholders may hold characters an id cannot: fields go by number.
+                    yield Input(value=values[name], id=f"param-{index}", name=name)
+                    yield Label("", id=f"error-{index}", classes="form--error", markup=False)
             yield Static(
                 "Enter: next field, then preview · Esc: cancel", id="form-hint", markup=False
             )
@@ -107,14 +115,14 @@ class ActionFormScreen(ActionDialog[dict[str, str] | None]):
             (empty or inputs[0]).focus()
 
     def _param_name(self, field: Input) -> str:
-        return (field.id or "").removeprefix("param-")
+        return field.name or ""
 
     def check(self, field: Input) -> bool:
         """Check one field and say what is wrong under it; True when the value is accepted."""
         name = self._param_name(field)
-        error = self.query_one(f"#error-{name}", Label)
+        error = self.query_one(f"#error-{(field.id or '').removeprefix('param-')}", Label)
         try:
-            check_value(name, self.action.params[name], field.value)
+            check_value(name, self.params[name], field.value)
         except ParamError as exc:
             error.update(plain(str(exc), 300))
             error.add_class("-shown")

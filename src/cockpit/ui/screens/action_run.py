@@ -7,6 +7,7 @@ through a queue that is written out once per tick, however fast the program prin
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 from collections import deque
 from collections.abc import Callable
@@ -176,7 +177,11 @@ class RunScreen(ActionDialog[Outcome | None]):
                 cancel.set()
             try:
                 outcome = await gate.execute(
-                    plan, confirmation, on_line=pending.append, cancel=cancel
+                    plan,
+                    confirmation,
+                    on_line=pending.append,
+                    cancel=cancel,
+                    confirm_step=self._confirm_step if plan.steps else None,
                 )
             except Refused as exc:
                 self.post_message(RunFinished(None, str(exc)))
@@ -188,6 +193,20 @@ class RunScreen(ActionDialog[Outcome | None]):
         in_thread(
             self, work(), group="action-run", description=f"run {plain(plan.action.name, 60)}"
         )
+
+    async def _confirm_step(self, step: Plan) -> Confirmation | None:
+        """Ask for one procedure step on the screen (from the run's own thread) and wait."""
+        from cockpit.ui.screens.action_confirm import ConfirmScreen
+
+        answer: concurrent.futures.Future[Confirmation | None] = concurrent.futures.Future()
+        reason = self.gate.why_read_only(step.environment)
+
+        def ask() -> None:
+            dialog = ConfirmScreen(step, reason, self._monotonic)
+            self.app.push_screen(dialog, answer.set_result)
+
+        self.app.call_from_thread(ask)
+        return await asyncio.wrap_future(answer)
 
     # ---- output and time --------------------------------------------------------------------
 

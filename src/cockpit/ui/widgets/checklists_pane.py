@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,6 +16,8 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cockpit.feeds.checklist_due import RunDue, assess, due_at, format_due, missed_runs
+from cockpit.runbooks.check_command import EVIDENCE_LINES
+from cockpit.runbooks.check_command import TIMEOUT as CHECK_TIMEOUT
 from cockpit.state.checklists import (
     CALENDAR_CADENCES,
     Checklist,
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
 
+    from cockpit.actions.model import Outcome
     from cockpit.domain.health import ServiceStatus
     from cockpit.feeds.metric_board import MetricRow
 
@@ -125,6 +129,17 @@ def _read_overdue(
     if period and checklist.cadence in CALENDAR_CADENCES:
         missed = ((environment, period), missed_runs(book, environment, checklist, period))
     return OverdueRead(checklist.id, book.overdue(environment, checklist), missed)
+
+
+@dataclass(frozen=True, slots=True)
+class _CheckRun:
+    """An item's command on its way through the gate, and where its tick goes."""
+
+    book: ChecklistBook
+    checklist: Checklist
+    key: FailureKey
+    period: str
+    command: str
 
 
 class ChecklistsPane(Pane):
@@ -651,10 +666,16 @@ class ChecklistsPane(Pane):
                 self.post_message(ChecklistLoaded(ChecklistView(shown, period, states)))
 
     def action_run_check(self) -> None:
-        """Run the highlighted item's read-only command; its output ticks the item as evidence.
+        """Run the highlighted item's command through the gate; its output ticks the item.
 
-        With ticks waiting to be saved, ``r`` retries them first (as everywhere else).
+        A command that only reads runs at once (in read-only mode too); one that changes
+        things is previewed and confirmed as its environment demands, as any action is. A
+        command with placeholders (``<container-id>``) asks for their values first. With ticks
+        waiting to be saved, ``r`` retries them first (as everywhere else).
         """
+        import os
+
+        from cockpit.actions.runbook_commands import command_action, param_specs
         from cockpit.runbooks.check_command import command_of
 
         if self.failed:
@@ -675,33 +696,90 @@ class ChecklistsPane(Pane):
         if not self.view.period:
             self._change(note=None)  # explains how to open a run
             return
-        self.app.notify(f"Running {plain(command, 120)} …", timeout=3, markup=False)
-        self._run_check(book, checklist, self._key(item.id), self.view.period, command)
-
-    @work(thread=True, group="checklist-check", exit_on_error=False, description="run a check")
-    def _run_check(
-        self, book: ChecklistBook, checklist: Checklist, key: FailureKey, period: str, command: str
-    ) -> None:
-        from cockpit.runbooks.check_command import CommandRefused, run_check
-
-        try:
-            run = run_check(command)
-        except CommandRefused as exc:
-            self.app.call_from_thread(
-                self.app.notify, str(exc), severity="warning", timeout=8, markup=False
-            )
+        run = _CheckRun(book, checklist, self._key(item.id), self.view.period, command)
+        label = f"{checklist.title}: {item.text}"
+        specs = param_specs(command, None, os.environ)
+        if not specs:
+            self._prepare_check(run, label, {})
             return
-        if not run.passed:
-            tail = "\n".join(run.output.splitlines()[-5:])
+        from cockpit.ui.app import CockpitApp
+        from cockpit.ui.screens.action_form import ActionFormScreen
+
+        app = self.app
+        assert isinstance(app, CockpitApp)
+
+        def filled(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self._prepare_check(run, label, values)
+
+        form = ActionFormScreen(command_action(label), app.environment, {}, params=specs)
+        app.push_screen(form, filled)
+
+    def _prepare_check(self, run: _CheckRun, label: str, values: dict[str, str]) -> None:
+        from cockpit.ui.action_flow import in_thread
+        from cockpit.ui.app import CockpitApp
+
+        app = self.app
+        assert isinstance(app, CockpitApp)
+        gate, environment = app.gate, self.environment
+
+        async def work() -> None:
+            from cockpit.actions.model import Confirmation, Refused
+
+            try:
+                plan = await gate.prepare_runbook(
+                    run.command,
+                    environment,
+                    values,
+                    label=label,
+                    origin="checklist",
+                    timeout=CHECK_TIMEOUT,
+                )
+            except Refused as exc:
+                app.call_from_thread(self._say_refused, str(exc))
+                return
+            if plan.call.mutating:
+                app.call_from_thread(app.confirm_and_run, plan, partial(self._check_ran, run))
+                return
+            app.call_from_thread(
+                app.notify, f"Running {plain(run.command, 120)} …", timeout=3, markup=False
+            )
+            try:
+                outcome = await gate.execute(plan, Confirmation())
+            except Refused as exc:
+                app.call_from_thread(self._say_refused, str(exc))
+                return
+            self._record_check(run, outcome)
+
+        in_thread(self, work(), group="checklist-check", description="run a check")
+
+    def _say_refused(self, reason: str) -> None:
+        self.app.notify(plain(reason, 500), severity="warning", timeout=8, markup=False)
+
+    def _check_ran(self, run: _CheckRun, outcome: Outcome | None) -> None:
+        if outcome is not None:
+            self._record_in_thread(run, outcome)
+
+    @work(thread=True, group="checklist-check", exit_on_error=False, description="tick a check")
+    def _record_in_thread(self, run: _CheckRun, outcome: Outcome) -> None:
+        self._record_check(run, outcome)
+
+    def _record_check(self, run: _CheckRun, outcome: Outcome) -> None:
+        """Tick the item with the output as evidence when the command succeeded (worker)."""
+        how = outcome.detail or outcome.status
+        summary = f"ran `{plain(run.command, 200)}` ({how})"
+        if not outcome.ok:
+            tail = "\n".join(outcome.output.splitlines()[-5:])
             self.app.call_from_thread(
                 self.app.notify,
-                f"{run.summary}: not ticked\n{tail}",
+                f"{summary}: not ticked\n{tail}",
                 severity="error",
                 timeout=10,
                 markup=False,
             )
             return
-        self._write_now(book, checklist, key, period, True, run.summary, run.output)
+        evidence = "\n".join(outcome.output.splitlines()[-EVIDENCE_LINES:])
+        self._write_now(run.book, run.checklist, run.key, run.period, True, summary, evidence)
 
     def action_open_run(self) -> None:
         """Open (or go back to) a deploy or incident run by its id, e.g. the release."""
