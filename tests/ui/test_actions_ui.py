@@ -596,3 +596,75 @@ async def test_quitting_cancels_a_running_action(
             break
         await asyncio.sleep(0.1)
     assert _outcomes(state_store) == ["cancelled"]
+
+
+async def test_read_only_holds_for_a_metric_rows_action(
+    cockpit: Callable[..., CockpitApp], tmp_path: Path, state_store: Store
+) -> None:
+    from cockpit.sources.messages import MetricResults
+    from cockpit.sources.metrics.poller import PollResult
+    from cockpit.ui.messages import MetricsArrived
+
+    app = cockpit("dev", read_only=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = (PollResult("disk", (("/", FIXED_EPOCH, 95.0),), at=FIXED_EPOCH),)
+        app.post_message(MetricsArrived(MetricResults(results), "dev"))
+        await pilot.pause()
+        app.panes.metrics.paint()
+        await pilot.press("3", "a")
+        dialog = await _dialog(pilot)
+        assert dialog.plan.origin == "metric"
+        await pilot.press("y")
+        screen = await _ran(pilot)
+        assert screen.refused is not None and "read-only" in screen.refused
+    assert not (tmp_path / "done").exists()
+    assert [(a.outcome, a.origin) for a in _attempts(state_store)] == [("refused", "metric")]
+
+
+async def test_d_sends_the_action_again_as_a_dry_run(
+    make_app: AppFactory, tmp_path: Path, state_store: Store, clock: Clock
+) -> None:
+    config = {
+        "environments": {"stage": {"protection": "confirm"}},
+        "actions": [
+            {
+                "name": "prune",
+                "command": {
+                    "argv": ["touch", "pruned"],
+                    "dry_run": ["sh", "-c", "echo would prune > dry-run.txt"],
+                    "cwd": ".",
+                },
+            }
+        ],
+    }
+    app = make_app(
+        config, environment="stage", store=state_store, base_dir=tmp_path, monotonic=clock
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.start_action("prune")
+        dialog = await _dialog(pilot)
+        assert dialog.offers_dry_run and "d dry run" in str(
+            dialog.query_one("#confirm-hint").render()
+        )
+        clock.now += 1
+        await pilot.press("d")
+        dry = await until_dialog_again(pilot, dialog)
+        assert dry.plan.dry_run and not dry.offers_dry_run
+        assert dry.plan.call.argv == ("sh", "-c", "echo would prune > dry-run.txt")
+        clock.now += 1
+        await pilot.press("y")
+        await _ran(pilot)
+    assert (tmp_path / "dry-run.txt").read_text() == "would prune\n"
+    assert not (tmp_path / "pruned").exists()
+    (only,) = _attempts(state_store)
+    assert only.outcome == "ok" and only.dry_run
+
+
+async def until_dialog_again(pilot: Pilot[Any], first: ConfirmScreen) -> ConfirmScreen:
+    """The next confirmation dialog after ``first`` closed."""
+    await until(
+        pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen) and pilot.app.screen is not first
+    )
+    screen = pilot.app.screen
+    assert isinstance(screen, ConfirmScreen)
+    return screen

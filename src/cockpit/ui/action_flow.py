@@ -98,13 +98,21 @@ class ActionFlow:
 
         app.push_screen(ActionFormScreen(action, app.environment, given), filled)
 
-    def prepare(self, name: str, environment: str, given: dict[str, str], origin: Origin) -> None:
+    def prepare(
+        self,
+        name: str,
+        environment: str,
+        given: dict[str, str],
+        origin: Origin,
+        *,
+        dry_run: bool = False,
+    ) -> None:
         """Work out the plan in a worker; the app previews it (or says why the gate refused)."""
         app, gate = self.app, self.gate
 
         async def work() -> None:
             try:
-                plan = await gate.prepare(name, environment, given, origin=origin)
+                plan = await gate.prepare(name, environment, given, origin=origin, dry_run=dry_run)
             except Refused as exc:
                 app.post_message(ActionRefused(name, str(exc)))
                 return
@@ -147,7 +155,12 @@ class ActionFlow:
                 return
             if on_outcome is not None:
                 on_outcome(None)
-            if dialog.preview_only:
+            if dialog.dry_run_wanted:
+                given = {k: str(v) for k, v in plan.params.items()}
+                self.prepare(
+                    plan.action.name, plan.environment.name, given, plan.origin, dry_run=True
+                )
+            elif dialog.preview_only:
                 app.notify(
                     f"Preview only: {plain(plan.action.name, 60)} did not run",
                     timeout=4,

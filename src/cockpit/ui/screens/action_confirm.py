@@ -65,6 +65,16 @@ def preview_text(plan: Plan, read_only: str | None) -> Text:
     return text
 
 
+def offers_dry_run(plan: Plan) -> bool:
+    """Whether the plan's action can be sent as a dry run (and is not one already)."""
+    action = plan.action
+    if plan.dry_run or plan.steps:
+        return False
+    if action.kubernetes is not None:
+        return True
+    return action.command is not None and action.command.dry_run is not None
+
+
 class ConfirmScreen(ActionDialog[Confirmation | None]):
     """Preview ``plan``; returns the confirmation given, or None (cancelled, preview only).
 
@@ -105,6 +115,7 @@ class ConfirmScreen(ActionDialog[Confirmation | None]):
         Binding("escape", "cancel", "Cancel", id="confirm_cancel"),
         Binding("y", "yes", "Run", id="confirm_yes"),
         Binding("p", "preview_only", "Preview only", id="confirm_preview"),
+        Binding("d", "dry_run", "Dry run", id="confirm_dry_run"),
     ]
 
     def __init__(self, plan: Plan, read_only: str | None, monotonic: Callable[[], float]) -> None:
@@ -116,6 +127,8 @@ class ConfirmScreen(ActionDialog[Confirmation | None]):
         self.opened_at: float | None = None
         self.done = False
         self.preview_only = False
+        self.dry_run_wanted = False
+        self.offers_dry_run = offers_dry_run(plan)
         self._insisted: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
@@ -143,16 +156,21 @@ class ConfirmScreen(ActionDialog[Confirmation | None]):
                     run = "Run (Enter)"
                 yield Button(run, id="run", variant="error" if env.is_production else "primary")
                 yield Button("Preview only (p)", id="preview")
+                if self.offers_dry_run:
+                    yield Button("Dry run (d)", id="dry-run")
                 yield Button("Cancel (Esc)", id="cancel")
 
     def _hint(self) -> str:
         env = plain(self.plan.environment.name, 60)
-        return {
+        hint = {
             "none": "Enter or y runs · p preview only · Esc cancels",
             "confirm": "y runs · Enter or Esc cancels · p preview only",
             "typed": f"type {env} and press Enter to run · Esc cancels",
             "read-only": "nothing runs here: y records the attempt as refused · Esc cancels",
         }[self.mode]
+        if self.offers_dry_run:
+            hint += " · Tab to Dry run" if self.mode == "typed" else " · d dry run"
+        return hint
 
     def on_mount(self) -> None:
         self.opened_at = self._monotonic()
@@ -196,6 +214,12 @@ class ConfirmScreen(ActionDialog[Confirmation | None]):
             self.preview_only = True
             self._finish(None)
 
+    def action_dry_run(self) -> None:
+        """Close and prepare the same action again as a dry run (previewed and confirmed too)."""
+        if not self.guarded() and self.offers_dry_run:
+            self.dry_run_wanted = True
+            self._finish(None)
+
     def action_yes(self) -> None:
         """``y``: run (not for ``typed``, where y is typed into the field)."""
         if self.guarded() or self.mode == "typed":
@@ -210,6 +234,8 @@ class ConfirmScreen(ActionDialog[Confirmation | None]):
             self._finish(None)
         elif event.button.id == "preview":
             self.action_preview_only()
+        elif event.button.id == "dry-run":
+            self.action_dry_run()
         elif self.mode == "typed":
             self._submit_typed()
         else:
