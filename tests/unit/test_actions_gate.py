@@ -196,3 +196,43 @@ def test_kubectl_gets_the_environments_context(tmp_path: Path) -> None:
         "get",
         "pods",
     ]
+
+
+async def test_cancel_while_verifying_stops_the_watch_not_the_record(
+    tmp_path: Path, state_store: Store
+) -> None:
+    from cockpit.actions.verify import ProbeVerifier
+
+    text = """\
+environments:
+  dev: {protection: none}
+services:
+  - name: web
+    checks: [{tcp: {host: 127.0.0.1, port: 9}}]
+actions:
+  - name: fix-web
+    command: {argv: ["true"]}
+    verify: {services: [web], for: 60s}
+"""
+    loaded = load_config_text(text, "c.yaml", tmp_path)
+    gate = Gate(
+        loaded.config,
+        ActionTrail(AuditLog(state_store), "ann@host1"),
+        ActionContext(base_dir=tmp_path, workdir=tmp_path),
+        verifier=ProbeVerifier(loaded.config, tmp_path, pause=0.2),
+    )
+    cancel = asyncio.Event()
+    lines: list[str] = []
+    plan = await gate.prepare("fix-web", "dev", {})
+    task = asyncio.create_task(
+        gate.execute(plan, Confirmation(), on_line=lines.append, cancel=cancel)
+    )
+    started = time.monotonic()
+    while not any(line.startswith("verifying: watching") for line in lines):
+        await asyncio.sleep(0.02)
+    cancel.set()
+    outcome = await asyncio.wait_for(task, 10)
+    assert time.monotonic() - started < 10
+    assert outcome.ok and outcome.verification == "not verified: cancelled while watching"
+    (only,) = attempts(AuditLog(state_store))
+    assert only.outcome == "ok" and only.reason == "not verified: cancelled while watching"

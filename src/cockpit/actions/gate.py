@@ -241,7 +241,7 @@ class Gate:
                 detail=plain(f"{type(exc).__name__}: {exc}", 300),
             )
         if outcome.ok and plan.action.verify is not None and not plan.dry_run:
-            verdict = await self._verify(plan, on_line)
+            verdict = await self._verify(plan, on_line, stop)
             if verdict is not None:
                 outcome = replace(outcome, verification=verdict)
         self._outcome(intent, plan, outcome)
@@ -298,19 +298,30 @@ class Gate:
                 break
         outcome = replace(outcome, seconds=time.monotonic() - started)
         if outcome.ok and plan.action.verify is not None:
-            verdict = await self._verify(plan, on_line)
+            verdict = await self._verify(plan, on_line, stop)
             if verdict is not None:
                 outcome = replace(outcome, verification=verdict)
         self._outcome(intent, plan, outcome)
         return outcome
 
-    async def _verify(self, plan: Plan, on_line: Callable[[str], None]) -> str | None:
+    async def _verify(
+        self, plan: Plan, on_line: Callable[[str], None], stop: asyncio.Event
+    ) -> str | None:
         if self._verifier is None:
             return None
+        watch = asyncio.ensure_future(self._verifier(plan, on_line))
+        cancelled = asyncio.ensure_future(stop.wait())
         try:
-            return await self._verifier(plan, on_line)
+            await asyncio.wait({watch, cancelled}, return_when=asyncio.FIRST_COMPLETED)
+            if not watch.done():
+                # Cancel after the run: the change is made; only the watching stops.
+                watch.cancel()
+                return "not verified: cancelled while watching"
+            return watch.result()
         except Exception as exc:  # a failed watch is a verdict, not a crash
             return f"not verified: {plain(str(exc), 200)}"
+        finally:
+            cancelled.cancel()
 
 
 def confirmation_problem(plan: Plan, confirmation: Confirmation) -> str | None:
