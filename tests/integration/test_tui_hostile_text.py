@@ -145,7 +145,7 @@ def test_hostile_text_never_reaches_the_terminal_in_any_view(tmp_path: Path) -> 
         app.wait_for(b"Checklists", timeout=20)
         app.pump(3.0)  # the health checks and the host sampler report
         down, esc = b"\x1b[B", b"\x1b"
-        app.keys(b"1", down, down, down, b"\x1b[A", b"a", b"a", b"p", b"p")
+        app.keys(b"1", down, down, down, b"\x1b[A", b"E", b"E", b"p", b"p")
         app.keys(b"z", pause=0.6)
         app.keys(esc)
         app.keys(b"2", b"J", b"W", b"T", b"J", b"W", b"T", pause=0.6)
