@@ -284,3 +284,29 @@ def test_the_seed_procedure_previews_its_steps_with_their_risk(home: Path) -> No
     # Without the typed confirmation nothing runs, not even the read-only first step.
     refused = cockpit(home, "--config", "c.yaml", "action", "run", "backend-down", "--env", "prod")
     assert refused.returncode == 3 and "type its name" in refused.stderr
+
+
+def test_the_example_configs_procedures_preview_from_their_runbook(home: Path) -> None:
+    example = Path(__file__).parents[2] / "config.example.yaml"
+    done = cockpit(
+        home,
+        "--config",
+        str(example),
+        "action",
+        "run",
+        "scale-out-plan",
+        "--env",
+        "azure-prod",
+        "--param",
+        "workers=3",
+        "--preview",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "  params: workers=3" in done.stdout
+    steps = [line.strip() for line in done.stdout.splitlines() if line.strip().startswith("step")]
+    assert [("[mutating" in s) for s in steps] == [False, True]
+    too_many = cockpit(
+        home, "--config", str(example), "action", "run", "scale-out-plan", "--env", "azure-prod",
+        "--param", "workers=50", "--preview",
+    )  # fmt: skip
+    assert too_many.returncode == 3 and "out of range" in too_many.stderr

@@ -170,6 +170,9 @@ def _print_preview(plan: Plan) -> None:
     prod = " PRODUCTION" if env.is_production else ""
     mode = " (dry run)" if plan.dry_run else ""
     print(f"action {plan.action.name}{mode} in {env.name}{prod} [protection: {guard}]")
+    if plan.params:
+        values = " ".join(f"{k}={v}" for k, v in plan.params.items())
+        print(f"  params: {plain(values, 300)}")
     for line in plan.call.lines():
         print(f"  {plain(line, 0)}")
 
