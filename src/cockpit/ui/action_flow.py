@@ -124,7 +124,7 @@ class ActionFlow:
         """Say why the gate refused ``name`` (it is recorded already)."""
         self.app.notify(
             plain(reason, 500),
-            title=f"Refused: {plain(name, 60)}",
+            title=f"Not run: {plain(name, 60)}",
             severity="error",
             timeout=10,
             markup=False,
